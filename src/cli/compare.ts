@@ -7,6 +7,7 @@ import { PRESETS, PAPER_MODELS, planRuns, type ExperimentSpec } from '../experim
 import { runExperiment } from '../experiment/runner.js';
 import { comparisonTables } from '../experiment/table.js';
 import { modelNames } from '../models/registry.js';
+import { parseFreeze, type Freeze } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { integer } from './parse.js';
 import { trainProgress } from './train-progress.js';
@@ -20,6 +21,7 @@ interface CompareFlags {
   input?: number;
   batch?: number;
   pretrainedFrom?: string;
+  freeze?: string;
   out?: string;
   channelsLast?: boolean;
 }
@@ -39,6 +41,10 @@ export function registerCompare(program: Command): void {
     .option('--input <n>', 'input side in pixels', integer('--input'))
     .option('--batch <n>', 'batch size', integer('--batch'))
     .option('--pretrained-from <exp>', 'an earlier experiment whose runs initialise a pre-trained setting')
+    .option(
+      '--freeze <what>',
+      'what the pre-trained setting leaves untrained: backbone (default, as the paper), none, or last:N',
+    )
     .option('--channels-last', 'NHWC memory format')
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
     .action(async (flags: CompareFlags) => {
@@ -125,5 +131,14 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
         'the pretrained setting needs --pretrained-from EXP_DIR (an experiment with finished runs of the same models)',
       );
   }
+  if (flags.freeze) base.pretrainedFreeze = freezeFlag(flags.freeze);
   return { ...base, pretrainedFrom };
+}
+
+function freezeFlag(text: string): Freeze {
+  try {
+    return parseFreeze(text);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

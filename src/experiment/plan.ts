@@ -1,7 +1,7 @@
 // An experiment: a matrix of models × datasets × settings, each cell one training run in
 // EXP_DIR/runs/<dataset>/<setting>/<model>. The paper's two experiments are built-in presets.
 import path from 'node:path';
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../train/index.js';
+import { DEFAULT_TRAIN_CONFIG, type Freeze, type TrainConfig } from '../train/index.js';
 
 export const PAPER_MODELS = ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v2-b1'] as const;
 
@@ -15,6 +15,11 @@ export interface ExperimentSpec {
   pretrainedFrom: string | null;
   /** Which dataset of pretrainedFrom to take weights from (its first dataset when null). */
   pretrainedDataset: string | null;
+  /**
+   * What the pre-trained setting leaves untrained. The paper's code freezes every layer but the new
+   * head ('backbone'); 'none' fine-tunes everything. Absent: 'backbone'.
+   */
+  pretrainedFreeze?: Freeze;
   /** Training settings shared by every run. */
   train: Partial<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 }
@@ -63,6 +68,7 @@ export const PRESETS: Record<string, Preset> = {
       datasets: { pcb: '' },
       settings: ['scratch', 'pretrained'],
       pretrainedDataset: 'caltech101',
+      pretrainedFreeze: 'backbone',
       train: { epochs: 15, inputSize: 64, batchSize: 16 },
     },
     needsData: 'the PCB defect folder (train/, val/, test/ with one folder per label)',
@@ -79,14 +85,15 @@ export function planRuns(spec: ExperimentSpec, expDir: string): PlannedRun[] {
   for (const [dataset, data] of Object.entries(spec.datasets)) {
     for (const setting of spec.settings) {
       for (const model of spec.models) {
-        const initFrom =
-          setting === 'pretrained'
-            ? runDirFor(spec.pretrainedFrom!, spec.pretrainedDataset ?? dataset, 'scratch', model)
-            : null;
+        const pretrained = setting === 'pretrained';
+        const initFrom = pretrained
+          ? runDirFor(spec.pretrainedFrom!, spec.pretrainedDataset ?? dataset, 'scratch', model)
+          : null;
+        const freeze: Freeze = pretrained ? (spec.pretrainedFreeze ?? 'backbone') : 'none';
         runs.push({
           id: `${dataset}/${setting}/${model}`,
           dir: runDirFor(expDir, dataset, setting, model),
-          config: { ...DEFAULT_TRAIN_CONFIG, ...spec.train, model, data, initFrom },
+          config: { ...DEFAULT_TRAIN_CONFIG, ...spec.train, model, data, initFrom, freeze },
         });
       }
     }

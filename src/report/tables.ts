@@ -101,8 +101,15 @@ export function transferTable(scratch: RunGroup, pretrained: RunGroup, number: n
     rows,
     notes: [
       "↑/↓: the pre-trained run's value is higher/lower than the same model's not-pre-trained run; green is better.",
+      `Trained parameters in the pre-trained runs (the rest stay as pre-trained): ${pairs
+        .map(({ pretrained: run }) => `${run.label} ${trainedShare(run.summary.params)}`)
+        .join(', ')}.`,
     ],
   };
+}
+
+function trainedShare({ total, trainable }: RunSummary['params']): string {
+  return `${trainable.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
 }
 
 /** Ranks, dominators, hypervolume shares and quadrants on the chosen objectives. */

@@ -74,6 +74,18 @@ describe('transfer table (the paper Table 2)', () => {
     assert.equal(mobile[inference]?.arrow, undefined);
     assert.equal(mobile[column(table, 'Test acc (not pre-trained)')]?.arrow, undefined);
   });
+
+  it("says how much of each pre-trained model was trained, from the runs' parameter counts", () => {
+    const table =
+      transferTable(pcbScratch ?? assert.fail(), pcbPretrained ?? assert.fail(), 5) ?? assert.fail();
+    const mobile = pcbPretrained?.runs.find((run) => run.label === 'MobileNetV2') ?? assert.fail();
+    const { trainable, total } = mobile.summary.params;
+    const note = table.notes.find((text) => text.startsWith('Trained parameters')) ?? assert.fail();
+    assert.ok(
+      note.includes(`MobileNetV2 ${trainable.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`),
+      note,
+    );
+  });
 });
 
 describe('Pareto table', () => {
