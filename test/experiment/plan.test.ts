@@ -28,7 +28,10 @@ describe('planRuns', () => {
     const scratch = runs.find((run) => run.id === 'pcb/scratch/mobilenet-v2') ?? assert.fail();
     const pretrained = runs.find((run) => run.id === 'pcb/pretrained/mobilenet-v2') ?? assert.fail();
     assert.deepEqual([scratch.config.initFrom, scratch.config.freeze], [null, 'none']);
-    assert.equal(pretrained.config.initFrom, runDirFor('/exp/caltech', 'caltech101', 'scratch', 'mobilenet-v2'));
+    assert.equal(
+      pretrained.config.initFrom,
+      runDirFor('/exp/caltech', 'caltech101', 'scratch', 'mobilenet-v2'),
+    );
     assert.equal(pretrained.config.freeze, 'backbone');
     assert.equal(pretrained.config.epochs, 15);
   });
@@ -41,7 +44,15 @@ describe('planRuns', () => {
 
 describe('compare --freeze', () => {
   it('rejects a value that is not none, backbone or last:N, naming the accepted ones', () => {
-    const result = runCli(['compare', '--data', 'synthetic-pcb', '--freeze', 'head', '--out', '/nonexistent/x']);
+    const result = runCli([
+      'compare',
+      '--data',
+      'synthetic-pcb',
+      '--freeze',
+      'head',
+      '--out',
+      '/nonexistent/x',
+    ]);
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /--freeze must be none, backbone or last:N/);
   });
