@@ -11,7 +11,7 @@ import { UsageError } from './errors.js';
 
 interface ReportCliOptions {
   out?: string;
-  accuracyFrontier: string;
+  accuracyFrontier?: string;
   memoryFrontier?: string;
   objectives: string;
   baseline: string;
@@ -28,8 +28,7 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'where to write the report (default: EXP_DIR/report)')
     .option(
       '--accuracy-frontier <fraction>',
-      "accuracy frontier of the quadrant view, e.g. 0.7 or 70% (the paper's)",
-      '0.7',
+      "accuracy frontier of the quadrant view, e.g. 0.7 or 70% (default: the paper's 70%)",
     )
     .option(
       '--memory-frontier <bytes>',
@@ -53,7 +52,9 @@ export function registerReport(program: Command): void {
 }
 
 async function runReport(expDir: string, options: ReportCliOptions): Promise<void> {
-  const accuracyFrontier = parseAccuracyFrontier(options.accuracyFrontier);
+  // Left undefined when not given, so the report can say the frontier is the paper's default.
+  const accuracyFrontier =
+    options.accuracyFrontier === undefined ? undefined : parseAccuracyFrontier(options.accuracyFrontier);
   const memoryFrontier = options.memoryFrontier === undefined ? null : parseBytes(options.memoryFrontier);
   const experiment = await loadExperiment(expDir);
   for (const run of experiment.skipped)

@@ -43,6 +43,15 @@ describe('pareto-edge report', () => {
     assert.ok(existsSync(join(out, 'figures', 'caltech101-scratch-pareto-memory.png')));
   });
 
+  it("names the paper's 70% as the accuracy frontier when none is given", async () => {
+    const dir = await writeExperiment(paperRuns().slice(0, 4));
+    const result = await cli('report', dir);
+    assert.equal(result.code, 0, result.stderr);
+    const html = await readFile(join(dir, 'report', 'report.html'), 'utf8');
+    assert.match(html, /70\.00% \(the paper&#39;s 70%\)|70\.00% \(the paper's 70%\)/);
+    assert.doesNotMatch(html, /\(--accuracy-frontier\)/);
+  });
+
   it('exits 2 with the problem and the fix for bad input', async () => {
     const missing = await cli('report', '/nonexistent/experiment');
     assert.equal(missing.code, 2);
