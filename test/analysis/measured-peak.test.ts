@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Adam,
-  F,
   manualSeed,
   memoryStats,
   randint,
@@ -13,6 +12,7 @@ import {
   tidy,
   emptyCache,
 } from '../../src/engine/index.js';
+import { trainStep } from '../../src/train/step.js';
 import { buildModel } from '../../src/nn/index.js';
 import { describeModel } from '../../src/models/registry.js';
 import { trainingMemory } from '../../src/analysis/memory.js';
@@ -28,14 +28,9 @@ for (const name of ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v
     const model = buildModel(description);
     const optimizer = new Adam(model.trainableParameters());
     const step = () =>
-      tidy(() => {
-        const x = randn([BATCH, 3, SIZE, SIZE]).mul(60).add(127);
-        const loss = F.crossEntropy(model.forward(x), randint(0, 101, [BATCH]));
-        optimizer.zeroGrad();
-        loss.backward();
-        optimizer.update();
-        return loss.item();
-      });
+      tidy(() =>
+        trainStep(model, optimizer, randn([BATCH, 3, SIZE, SIZE]).mul(60).add(127), randint(0, 101, [BATCH])),
+      );
     step(); // creates Adam's state, which the prediction counts as held
     resetPeakMemory();
     step();

@@ -1,11 +1,10 @@
-// Measures the engine's allocator peak of a training step the way src/train/trainer.ts runs one (the
-// whole step inside one tidy() scope; zeroGrad() before backward; Adam), for calibrating
+// Measures the engine's allocator peak of the trainer's own training step (src/train/step.ts: one
+// tidy() scope, zeroGrad() before backward; Adam), for calibrating
 // src/analysis/memory.ts against the engine itself. Needs the built addon and dist/.
 //   node test/analysis/calibration/engine-peak.mjs xception 96 16
 // Prints one JSON line: the third step's peak and the bytes held before it. One model per process.
 import {
   Adam,
-  F,
   manualSeed,
   memoryStats,
   randint,
@@ -13,6 +12,7 @@ import {
   resetPeakMemory,
   tidy,
 } from '../../../dist/src/engine/index.js';
+import { trainStep } from '../../../dist/src/train/step.js';
 import { describeModel } from '../../../dist/src/models/registry.js';
 import { buildModel } from '../../../dist/src/nn/index.js';
 
@@ -26,14 +26,14 @@ const steps = [];
 for (let i = 0; i < 3; i++) {
   const beforeStepBytes = memoryStats().currentBytes;
   resetPeakMemory();
-  tidy(() => {
-    const x = randn([batchSize, 3, inputSize, inputSize]).mul(60).add(127);
-    const loss = F.crossEntropy(model.forward(x), randint(0, 101, [batchSize]));
-    optimizer.zeroGrad();
-    loss.backward();
-    optimizer.update();
-    return loss.item();
-  });
+  tidy(() =>
+    trainStep(
+      model,
+      optimizer,
+      randn([batchSize, 3, inputSize, inputSize]).mul(60).add(127),
+      randint(0, 101, [batchSize]),
+    ),
+  );
   steps.push({ peakBytes: memoryStats().peakBytes, beforeStepBytes });
 }
 console.log(
