@@ -5,12 +5,14 @@ import { createLoaders, openDataset, resolveDataDir, DataError, type SplitName }
 import { evaluate, TrainInputError } from '../train/index.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureInference } from '../train/step.js';
+import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
 import { UsageError } from './errors.js';
 
 interface EvalFlags {
   data?: string;
   split: string;
   json?: boolean;
+  recalibrateBn?: boolean;
 }
 
 export function registerEval(program: Command): void {
@@ -19,6 +21,10 @@ export function registerEval(program: Command): void {
     .description('evaluate a trained run: accuracy, per-class accuracy, confusion matrix, inference latency')
     .option('--data <dir|synthetic-pcb>', "data to evaluate on (default: the run's own data and split)")
     .option('--split <name>', 'train, val or test', 'test')
+    .option(
+      '--recalibrate-bn',
+      "re-estimate BatchNorm's statistics from the training split before evaluating (the run's files are unchanged)",
+    )
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string, flags: EvalFlags) => {
       if (!['train', 'val', 'test'].includes(flags.split))
@@ -57,6 +63,14 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
   });
   try {
     const split = flags.split as SplitName;
+    let recalibration: Recalibration | null = null;
+    if (flags.recalibrateBn) {
+      if (loaders.train.samples.length === 0)
+        throw new UsageError(`--recalibrate-bn needs training images, and ${dir} has none`);
+      recalibration = await recalibrateBatchNorm(model, loaders.train.epoch(0), {
+        channelsLast: config.channelsLast,
+      });
+    }
     const evaluation = await evaluate(model, loaders[split], dataset.classNames.length, {
       channelsLast: config.channelsLast,
     });
@@ -64,6 +78,7 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
       run: runDir,
       model: record.model.name,
       split,
+      recalibration,
       images: evaluation.images,
       accuracy: evaluation.accuracy,
       loss: evaluation.loss,
@@ -87,6 +102,11 @@ function formatEvaluation(r: EvalResult): string {
   const width = Math.max(...r.classes.map((c) => c.length), 5);
   const lines = [
     `${r.model} on the ${r.split} split (${r.images} images): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}`,
+    ...(r.recalibration
+      ? [
+          `BatchNorm statistics re-estimated from ${r.recalibration.images} training images (${r.recalibration.layers} layers)`,
+        ]
+      : []),
     '',
     'per class:',
     ...r.classes.map((c) => `  ${c.padEnd(width)}  ${pct(r.perClassAccuracy[c])}`),

@@ -45,6 +45,11 @@ export class BatchNormalization extends Module {
   readonly runningVar: Tensor;
   readonly momentum: number;
   readonly epsilon: number;
+  /**
+   * While set (by recalibrateBatchNorm), forward normalises with the batch's statistics and folds them
+   * into the running ones with this Keras momentum, whatever the mode and even when frozen.
+   */
+  recalibrationMomentum: number | null = null;
 
   constructor(
     readonly channels: number,
@@ -66,8 +71,8 @@ export class BatchNormalization extends Module {
       runningMean: this.runningMean,
       runningVar: this.runningVar,
       // A frozen BatchNorm runs in inference mode, as in Keras (layer.trainable = False).
-      training: this.training && this.weight.requiresGrad,
-      momentum: this.momentum,
+      training: this.recalibrationMomentum !== null || (this.training && this.weight.requiresGrad),
+      momentum: this.recalibrationMomentum ?? this.momentum,
       eps: this.epsilon,
     });
   }
