@@ -1,0 +1,55 @@
+// `pareto-edge eval RUN` as a user runs it after `train`: the test split by default, --recalibrate-bn,
+// and a clear error for a bad split.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+test('eval reports a run on its test split, and with --recalibrate-bn re-estimates BatchNorm first', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pe-eval-'));
+  try {
+    const data = path.join(dir, 'pcb');
+    const run = path.join(dir, 'run');
+    assert.equal(
+      runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
+      0,
+    );
+    const trained = runCli([
+      ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
+      ...['--out', run],
+    ]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const weightsBefore = await readFile(path.join(run, 'weights.safetensors'));
+
+    const plain = runCli(['eval', run, '--json']);
+    assert.equal(plain.status, 0, plain.stderr);
+    const result = JSON.parse(plain.stdout);
+    assert.equal(result.split, 'test');
+    assert.equal(result.images, 20);
+    assert.equal(result.recalibration, null);
+    const counted = result.confusion.flat().reduce((a: number, b: number) => a + b, 0);
+    assert.equal(counted, 20, 'the confusion matrix counts every test image');
+
+    const recalibrated = runCli(['eval', run, '--recalibrate-bn']);
+    assert.equal(recalibrated.status, 0, recalibrated.stderr);
+    const layers = /BatchNorm statistics re-estimated from 40 training images \((\d+) layers\)/.exec(
+      recalibrated.stdout,
+    );
+    assert.ok(layers, recalibrated.stdout);
+    assert.ok(Number(layers[1]) > 0);
+    assert.match(recalibrated.stdout, /on the test split \(20 images\): accuracy \d+\.\d\d%/);
+    assert.deepEqual(
+      await readFile(path.join(run, 'weights.safetensors')),
+      weightsBefore,
+      "the run's weights are unchanged",
+    );
+
+    const bad = runCli(['eval', run, '--split', 'holdout']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--split must be train, val or test, got "holdout"/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
