@@ -24,6 +24,7 @@ interface CompareFlags {
   freeze?: string;
   out?: string;
   channelsLast?: boolean;
+  recalibrateBn?: boolean;
 }
 
 export function registerCompare(program: Command): void {
@@ -46,6 +47,10 @@ export function registerCompare(program: Command): void {
       'what the pre-trained setting leaves untrained: backbone (default, as the paper), none, or last:N',
     )
     .option('--channels-last', 'NHWC memory format')
+    .option(
+      '--recalibrate-bn',
+      "after training, re-estimate BatchNorm's statistics from the training images before testing and saving",
+    )
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
     .action(async (flags: CompareFlags) => {
       const spec = await buildSpec(flags);
@@ -118,6 +123,7 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     ...(flags.input ? { inputSize: flags.input } : {}),
     ...(flags.batch ? { batchSize: flags.batch } : {}),
     ...(flags.channelsLast ? { channelsLast: true } : {}),
+    ...(flags.recalibrateBn ? { recalibrateBatchNorm: true } : {}),
   };
   const pretrainedFrom = flags.pretrainedFrom
     ? path.resolve(flags.pretrainedFrom)

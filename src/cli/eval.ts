@@ -65,9 +65,9 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     const split = flags.split as SplitName;
     let recalibration: Recalibration | null = null;
     if (flags.recalibrateBn) {
-      if (loaders.train.samples.length === 0)
+      if (loaders.trainAsIs.samples.length === 0)
         throw new UsageError(`--recalibrate-bn needs training images, and ${dir} has none`);
-      recalibration = await recalibrateBatchNorm(model, loaders.train.epoch(0), {
+      recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
         channelsLast: config.channelsLast,
       });
     }

@@ -8,7 +8,9 @@ export function formatRunSummary(s: RunSummary, runDir: string): string {
   return [
     `${s.model} on ${s.dataset} (${s.setting}), ${s.epochs} epochs at ${s.inputSize}×${s.inputSize}, batch ${s.batchSize}`,
     `  params        ${s.params.total.toLocaleString('en-US')} (${s.params.trainable.toLocaleString('en-US')} trainable)`,
-    `  accuracy      train ${pct(s.final.trainAcc)}  val ${pct(s.final.valAcc)}  test ${pct(s.final.testAcc)}`,
+    `  accuracy      train ${pct(s.final.trainAcc)}  val ${pct(s.final.valAcc)}  test ${pct(s.final.testAcc)}${
+      s.batchNormRecalibration ? ' (test after re-estimating BatchNorm statistics)' : ''
+    }`,
     `  memory        peak tensors ${(s.memory.peakTensorBytes / MiB).toFixed(0)} MiB, peak RSS ${(s.memory.peakRssBytes / MiB).toFixed(0)} MiB, paper-style system RAM ${(s.memory.paperAvgMemBytes / MiB).toFixed(0)} MiB`,
     `  time          ${s.time.meanEpochS.toFixed(1)} s per epoch`,
     `  inference     ${s.inference.batchMs.median.toFixed(1)} ms per batch of ${s.inference.batchSize}, ${s.inference.imageMs.median.toFixed(1)} ms per image (medians)`,

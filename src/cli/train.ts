@@ -37,6 +37,7 @@ interface TrainFlags {
   workers?: number;
   dropBackground?: boolean;
   alpha?: number;
+  recalibrateBn?: boolean;
   json?: boolean;
 }
 
@@ -80,6 +81,10 @@ export function registerTrain(program: Command): void {
     .option('--workers <n>', 'data loader threads (default: one per core)', integer('--workers'))
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
     .option('--alpha <a>', 'MobileNetV2 width multiplier', positiveNumber('--alpha'))
+    .option(
+      '--recalibrate-bn',
+      "after training, re-estimate BatchNorm's statistics from the training images before testing and saving",
+    )
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);
@@ -127,6 +132,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
       initFrom: flags.initFrom ? path.resolve(flags.initFrom) : null,
       keepHead: flags.keepHead ?? false,
       freeze: parseFreeze(flags.freeze),
+      recalibrateBatchNorm: flags.recalibrateBn ?? false,
     };
   } catch (error) {
     throw new UsageError((error as Error).message);

@@ -8,6 +8,8 @@ export interface LoaderSet {
   train: DataLoader;
   val: DataLoader;
   test: DataLoader;
+  /** The training split as evaluation sees it (file order, no augmentation): for BatchNorm recalibration. */
+  trainAsIs: DataLoader;
   /** Stops the shared worker pool. */
   close(): Promise<void>;
 }
@@ -29,10 +31,12 @@ export async function createLoaders(dataset: ImageDataset, options: LoaderOption
   });
   const val = await createLoader(dataset.splits.val, evaluation);
   const test = await createLoader(dataset.splits.test, evaluation);
+  const trainAsIs = await createLoader(dataset.splits.train, evaluation);
   return {
     train,
     val,
     test,
+    trainAsIs,
     close: async () => {
       await ownPool?.close();
     },

@@ -16,7 +16,9 @@ export function methodSection(groups: readonly RunGroup[]): string {
 the accuracy on the held-out test split after training (<code>final.testAcc</code>; a dash when the dataset has
 no test split). The accuracy curves show each epoch's training accuracy (<code>acc</code>, dashed) and
 validation accuracy (<code>valAcc</code>, solid). Accuracies are fractions of images classified correctly,
-shown as percentages.</dd>
+shown as percentages. Test accuracy uses BatchNorm's moving statistics, as Keras and the paper do, unless
+the run was trained with <code>--recalibrate-bn</code>: then the statistics were re-estimated from the
+training images after the last epoch (<code>batchNormRecalibration</code>), and the table notes say so.</dd>
 
 <dt>Peak tensor memory — our training-memory measure</dt>
 <dd>The largest number of bytes of live tensor storage at any moment, counted by the engine's counting

@@ -206,7 +206,9 @@ function setupNote(runs: readonly GroupRun[]): string {
         summaries.map((summary) => summary.inference.batchSize),
         'inference batch',
       ),
-    ].join(', ') + '.'
+    ].join(', ') +
+    '.' +
+    recalibrationNote(summaries)
   );
 }
 
@@ -214,4 +216,14 @@ function csvName(metric: RunMetric): string {
   const unit = displayUnit(metric.unit);
   const suffix = unit === '%' ? 'pct' : unit === 'M' ? 'millions' : unit.toLowerCase();
   return [metric.key.replace(/\./g, '_'), suffix].filter((part) => part !== '').join('_');
+}
+
+function recalibrationNote(summaries: readonly GroupRun['summary'][]): string {
+  const recalibrated = summaries.filter((summary) => summary.batchNormRecalibration);
+  if (recalibrated.length === 0) return '';
+  const which =
+    recalibrated.length === summaries.length
+      ? 'every run'
+      : `${recalibrated.length} of ${summaries.length} runs`;
+  return ` Test accuracy after re-estimating BatchNorm statistics from the training images (${which}).`;
 }

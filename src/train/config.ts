@@ -54,6 +54,11 @@ export interface TrainConfig {
   freeze: Freeze;
   /** Timed calls of the inference latency measurement after training. */
   latencyIterations: number;
+  /**
+   * After the last epoch, re-estimate BatchNorm's statistics from the training images before testing
+   * and saving (off by default: Keras, and the paper, test with the moving statistics).
+   */
+  recalibrateBatchNorm: boolean;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
@@ -77,6 +82,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   keepHead: false,
   freeze: 'none',
   latencyIterations: 20,
+  recalibrateBatchNorm: false,
 };
 
 /** The learning rate for an epoch (0-based) under a schedule. */

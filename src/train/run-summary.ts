@@ -44,6 +44,11 @@ export interface RunSummary {
   classes: string[];
   params: { total: number; trainable: number; nonTrainable: number };
   final: { trainAcc: number; valAcc: number; testAcc: number | null; testLoss: number | null };
+  /**
+   * Set when BatchNorm's statistics were re-estimated from `images` training images after the last
+   * epoch (config.recalibrateBatchNorm): testAcc and the saved weights use them. Absent in older runs.
+   */
+  batchNormRecalibration?: { layers: number; images: number } | null;
   memory: { peakTensorBytes: number; peakRssBytes: number; meanRssBytes: number; paperAvgMemBytes: number };
   time: { meanEpochS: number; totalS: number };
   inference: { batchSize: number; batchMs: LatencyStats; imageMs: LatencyStats };

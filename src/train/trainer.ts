@@ -22,6 +22,7 @@ import { prepareRun, type PreparedRun } from './prepare.js';
 import { RUN_FORMAT, type RunRecord } from './run-dir.js';
 import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 import { evaluate, type Evaluation } from './evaluate.js';
+import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
 import { trainStep, measureInference, type InferenceLatency } from './step.js';
 import { initFromRun, applyFreeze } from './transfer.js';
@@ -231,6 +232,13 @@ async function trainAndTest(
     events?.epoch?.(epochRecord, measurement);
   }
 
+  let recalibration: Recalibration | null = null;
+  if (config.recalibrateBatchNorm) {
+    events?.phase?.('re-estimating BatchNorm statistics');
+    recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
+      channelsLast: config.channelsLast,
+    });
+  }
   events?.phase?.('testing');
   const test =
     dataset.splits.test.length > 0
@@ -245,7 +253,10 @@ async function trainAndTest(
     model: config.model,
     classes: JSON.stringify(dataset.classNames),
   });
-  const summary = summarize(config, record, progress.history, test, inference);
+  const summary = {
+    ...summarize(config, record, progress.history, test, inference),
+    batchNormRecalibration: recalibration,
+  };
   record.status = 'finished';
   record.summary = summary;
   if (test) record.test = { perClassAccuracy: test.perClassAccuracy, confusion: test.confusion };

@@ -1,5 +1,6 @@
 // `pareto-edge eval RUN` as a user runs it after `train`: the test split by default, --recalibrate-bn,
-// and a clear error for a bad split.
+// and a clear error for a bad split; and `train --recalibrate-bn`, whose saved weights carry the
+// re-estimated statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -40,6 +41,12 @@ test('eval reports a run on its test split, and with --recalibrate-bn re-estimat
     assert.ok(layers, recalibrated.stdout);
     assert.ok(Number(layers[1]) > 0);
     assert.match(recalibrated.stdout, /on the test split \(20 images\): accuracy \d+\.\d\d%/);
+    const recalibratedLoss = Number(/loss (\d+\.\d+)/.exec(recalibrated.stdout)?.[1]);
+    assert.notEqual(
+      recalibratedLoss.toFixed(4),
+      result.loss.toFixed(4),
+      'the statistics changed the outputs',
+    );
     assert.deepEqual(
       await readFile(path.join(run, 'weights.safetensors')),
       weightsBefore,
@@ -49,6 +56,40 @@ test('eval reports a run on its test split, and with --recalibrate-bn re-estimat
     const bad = runCli(['eval', run, '--split', 'holdout']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--split must be train, val or test, got "holdout"/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('train --recalibrate-bn tests and saves with re-estimated statistics, which eval then reproduces', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pe-train-recal-'));
+  try {
+    const data = path.join(dir, 'pcb');
+    const run = path.join(dir, 'run');
+    assert.equal(
+      runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
+      0,
+    );
+    const trained = runCli([
+      ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
+      ...['--out', run, '--recalibrate-bn', '--json'],
+    ]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const summary = JSON.parse(trained.stdout);
+    assert.equal(summary.batchNormRecalibration.images, 40);
+    assert.ok(summary.batchNormRecalibration.layers > 0);
+
+    const plain = JSON.parse(runCli(['eval', run, '--json']).stdout);
+    assert.equal(plain.accuracy, summary.final.testAcc);
+    assert.ok(
+      Math.abs(plain.loss - summary.final.testLoss) < 1e-5,
+      `the saved weights hold the statistics the test used: loss ${plain.loss} vs ${summary.final.testLoss}`,
+    );
+    const again = JSON.parse(runCli(['eval', run, '--recalibrate-bn', '--json']).stdout);
+    assert.ok(
+      Math.abs(again.loss - summary.final.testLoss) < 1e-4,
+      `re-estimating again from the same images changes nothing: loss ${again.loss} vs ${summary.final.testLoss}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -50,6 +50,16 @@ describe('results table (the paper Table 1)', () => {
     assert.match(withoutBaseline.notes.join(' '), /No resnet run/);
   });
 
+  it('says which runs were tested with re-estimated BatchNorm statistics, and only then', () => {
+    assert.doesNotMatch(table.notes.join(' '), /BatchNorm/);
+    const runs = paperRuns().filter((summary) => summary.dataset === caltech?.runs[0]?.summary.dataset);
+    const first = runs[0] ?? assert.fail();
+    runs[0] = { ...first, batchNormRecalibration: { layers: 40, images: 100 } };
+    const [mixed] = groupRuns(runs.map((summary) => ({ path: 'x', summary })));
+    const notes = resultsTable(mixed ?? assert.fail(), 'xception', 1).notes.join(' ');
+    assert.match(notes, new RegExp(`re-estimating BatchNorm statistics .*\\(1 of ${runs.length} runs\\)`));
+  });
+
   it('renders CSV with plain numbers, Markdown with arrows', () => {
     const csv = tableToCsv(table).split('\r\n');
     assert.equal(csv[0]?.split(',')[column(table, 'Test acc')], 'test_acc_pct');
