@@ -6,7 +6,7 @@ const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? 'n/a' : `
 
 export function formatRunSummary(s: RunSummary, runDir: string): string {
   return [
-    `${s.model} on ${s.dataset} (${s.setting}), ${s.epochs} epochs at ${s.inputSize}×${s.inputSize}, batch ${s.batchSize}`,
+    `${s.model} on ${s.dataset} (${s.setting}), ${s.epochs} epoch${s.epochs === 1 ? '' : 's'} at ${s.inputSize}×${s.inputSize}, batch ${s.batchSize}`,
     `  params        ${s.params.total.toLocaleString('en-US')} (${s.params.trainable.toLocaleString('en-US')} trainable)`,
     `  accuracy      train ${pct(s.final.trainAcc)}  val ${pct(s.final.valAcc)}  test ${pct(s.final.testAcc)}${
       s.batchNormRecalibration ? ' (test after re-estimating BatchNorm statistics)' : ''
