@@ -8,6 +8,7 @@ import { runExperiment } from '../experiment/runner.js';
 import { comparisonTables } from '../experiment/table.js';
 import { modelNames } from '../models/registry.js';
 import { parseFreeze, type Freeze } from '../train/index.js';
+import { RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
 import { integer } from './parse.js';
 import { trainProgress } from './train-progress.js';
@@ -47,10 +48,7 @@ export function registerCompare(program: Command): void {
       'what the pre-trained setting leaves untrained: backbone (default, as the paper), none, or last:N',
     )
     .option('--channels-last', 'NHWC memory format')
-    .option(
-      '--recalibrate-bn',
-      "after training, re-estimate BatchNorm's statistics from the training images before testing and saving",
-    )
+    .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
     .action(async (flags: CompareFlags) => {
       const spec = await buildSpec(flags);

@@ -14,6 +14,10 @@ import { trainProgress } from './train-progress.js';
 import { integer, positiveNumber } from './parse.js';
 import { formatRunSummary } from './run-format.js';
 
+/** Shared with `compare`, which passes the flag on to every run. */
+export const RECALIBRATE_BN_HELP =
+  "after training, re-estimate BatchNorm's statistics from the training images before testing and saving";
+
 interface TrainFlags {
   model: string;
   data: string;
@@ -81,10 +85,7 @@ export function registerTrain(program: Command): void {
     .option('--workers <n>', 'data loader threads (default: one per core)', integer('--workers'))
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
     .option('--alpha <a>', 'MobileNetV2 width multiplier', positiveNumber('--alpha'))
-    .option(
-      '--recalibrate-bn',
-      "after training, re-estimate BatchNorm's statistics from the training images before testing and saving",
-    )
+    .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);

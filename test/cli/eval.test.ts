@@ -8,20 +8,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 
-test('eval reports a run on its test split, and with --recalibrate-bn re-estimates BatchNorm first', async () => {
+/** Generated PCB data (40 train, 12 val, 20 test images) and a one-epoch xception-mini run on it. */
+async function trainedRun(extraArgs: string[]): Promise<{ dir: string; run: string; stdout: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pe-eval-'));
+  const data = path.join(dir, 'pcb');
+  const run = path.join(dir, 'run');
+  assert.equal(
+    runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
+    0,
+  );
+  const trained = runCli([
+    ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
+    ...['--out', run, ...extraArgs],
+  ]);
+  assert.equal(trained.status, 0, trained.stderr);
+  return { dir, run, stdout: trained.stdout };
+}
+
+test('eval reports a run on its test split, and with --recalibrate-bn re-estimates BatchNorm first', async () => {
+  const { dir, run } = await trainedRun([]);
   try {
-    const data = path.join(dir, 'pcb');
-    const run = path.join(dir, 'run');
-    assert.equal(
-      runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
-      0,
-    );
-    const trained = runCli([
-      ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
-      ...['--out', run],
-    ]);
-    assert.equal(trained.status, 0, trained.stderr);
     const weightsBefore = await readFile(path.join(run, 'weights.safetensors'));
 
     const plain = runCli(['eval', run, '--json']);
@@ -62,20 +68,9 @@ test('eval reports a run on its test split, and with --recalibrate-bn re-estimat
 });
 
 test('train --recalibrate-bn tests and saves with re-estimated statistics, which eval then reproduces', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'pe-train-recal-'));
+  const { dir, run, stdout } = await trainedRun(['--recalibrate-bn', '--json']);
   try {
-    const data = path.join(dir, 'pcb');
-    const run = path.join(dir, 'run');
-    assert.equal(
-      runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
-      0,
-    );
-    const trained = runCli([
-      ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
-      ...['--out', run, '--recalibrate-bn', '--json'],
-    ]);
-    assert.equal(trained.status, 0, trained.stderr);
-    const summary = JSON.parse(trained.stdout);
+    const summary = JSON.parse(stdout);
     assert.equal(summary.batchNormRecalibration.images, 40);
     assert.ok(summary.batchNormRecalibration.layers > 0);
 
