@@ -79,10 +79,19 @@ std::string toString(const Napi::Value& value, const char* what) {
   return value.As<Napi::String>().Utf8Value();
 }
 
+bool isScalar(const Napi::Value& value) { return value.IsNumber() || value.IsBigInt() || value.IsBoolean(); }
+
+// The caller chose the scalar's kind (it decides PyTorch's type promotion): a bigint is an int64
+// scalar, a number a double scalar, a boolean a bool scalar.
 at::Scalar toScalar(const Napi::Value& value, const char* what) {
   if (value.IsBoolean()) return at::Scalar(value.As<Napi::Boolean>().Value());
-  double number = toDouble(value, what);
-  return at::Scalar(number);
+  if (value.IsBigInt()) {
+    bool lossless = false;
+    int64_t integer = value.As<Napi::BigInt>().Int64Value(&lossless);
+    if (!lossless) throw Napi::RangeError::New(value.Env(), std::string("integer out of int64 range for ") + what);
+    return at::Scalar(integer);
+  }
+  return at::Scalar(toDouble(value, what));
 }
 
 struct DtypeEntry {

@@ -24,6 +24,8 @@ int64_t toInt(const Napi::Value& value, const char* what);
 double toDouble(const Napi::Value& value, const char* what);
 bool toBool(const Napi::Value& value, const char* what);
 std::string toString(const Napi::Value& value, const char* what);
+// A number (double), bigint (int64) or boolean: what toScalar() accepts.
+bool isScalar(const Napi::Value& value);
 at::Scalar toScalar(const Napi::Value& value, const char* what);
 at::ScalarType toDtype(const Napi::Value& value);
 const char* dtypeName(at::ScalarType type);

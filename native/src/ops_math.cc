@@ -4,11 +4,11 @@
 namespace pe {
 namespace {
 
-// Binary operations accept a tensor or a JavaScript number as the second operand.
+// Binary operations accept a tensor or a scalar (see toScalar) as the second operand.
 #define PE_BINARY(name, expr_tensor, expr_scalar)                         \
   PE_FN(name) {                                                           \
     const at::Tensor& a = unwrap(info[0], "left operand");                \
-    if (info[1].IsNumber() || info[1].IsBoolean()) {                      \
+    if (isScalar(info[1])) {                                              \
       at::Scalar b = toScalar(info[1], "right operand");                  \
       return wrap(info.Env(), expr_scalar);                               \
     }                                                                     \
@@ -125,8 +125,8 @@ PE_FN(topk) {
 // In-place updates. They return nothing: the JavaScript object keeps pointing at the same tensor.
 PE_FN(add_) {
   at::Tensor& a = unwrap(info[0], "target");
-  at::Scalar alpha = isAbsent(info[2]) ? at::Scalar(1.0) : toScalar(info[2], "alpha");
-  if (info[1].IsNumber()) {
+  at::Scalar alpha = isAbsent(info[2]) ? at::Scalar(int64_t{1}) : toScalar(info[2], "alpha");
+  if (isScalar(info[1])) {
     a.add_(toScalar(info[1], "value"), alpha);
   } else {
     a.add_(unwrap(info[1], "value"), alpha);
@@ -136,7 +136,7 @@ PE_FN(add_) {
 
 PE_FN(mul_) {
   at::Tensor& a = unwrap(info[0], "target");
-  if (info[1].IsNumber()) {
+  if (isScalar(info[1])) {
     a.mul_(toScalar(info[1], "value"));
   } else {
     a.mul_(unwrap(info[1], "value"));
@@ -146,7 +146,7 @@ PE_FN(mul_) {
 
 PE_FN(div_) {
   at::Tensor& a = unwrap(info[0], "target");
-  if (info[1].IsNumber()) {
+  if (isScalar(info[1])) {
     a.div_(toScalar(info[1], "value"));
   } else {
     a.div_(unwrap(info[1], "value"));

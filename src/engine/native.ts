@@ -12,7 +12,9 @@ export type Handle = { readonly __brand: 'TensorHandle' };
 export type GeneratorHandle = { readonly __brand: 'GeneratorHandle' };
 
 type Maybe<T> = T | undefined | null;
-type Operand = Handle | number | boolean;
+/** A scalar as libtorch sees it: a bigint is an int64 scalar, a number a double scalar. */
+export type Scalar = number | bigint;
+type Operand = Handle | Scalar | boolean;
 type Ints = number[];
 
 export interface TensorMemoryStats {
@@ -112,7 +114,7 @@ export interface NativeAddon {
   isnan(a: Handle): Handle;
   isfinite(a: Handle): Handle;
   clone(a: Handle): Handle;
-  clamp(a: Handle, min: Maybe<number>, max: Maybe<number>): Handle;
+  clamp(a: Handle, min: Maybe<Scalar>, max: Maybe<Scalar>): Handle;
   where(condition: Handle, x: Handle, y: Handle): Handle;
   matmul(a: Handle, b: Handle): Handle;
   allclose(a: Handle, b: Handle, rtol: number, atol: number): boolean;
@@ -125,17 +127,17 @@ export interface NativeAddon {
   argmax(a: Handle, dim?: Maybe<number>, keepdim?: boolean): Handle;
   argmin(a: Handle, dim?: Maybe<number>, keepdim?: boolean): Handle;
   topk(a: Handle, k: number, dim: number, largest: boolean, sorted: boolean): [Handle, Handle];
-  add_(a: Handle, b: Operand, alpha?: number): void;
+  add_(a: Handle, b: Operand, alpha?: Scalar): void;
   mul_(a: Handle, b: Operand): void;
   div_(a: Handle, b: Operand): void;
-  addcmul_(a: Handle, t1: Handle, t2: Handle, value: number): void;
-  addcdiv_(a: Handle, t1: Handle, t2: Handle, value: number): void;
-  lerp_(a: Handle, end: Handle, weight: number): void;
+  addcmul_(a: Handle, t1: Handle, t2: Handle, value: Scalar): void;
+  addcdiv_(a: Handle, t1: Handle, t2: Handle, value: Scalar): void;
+  lerp_(a: Handle, end: Handle, weight: Scalar): void;
   sqrt_(a: Handle): void;
   copy_(a: Handle, source: Handle): void;
   zero_(a: Handle): void;
-  fill_(a: Handle, value: number): void;
-  clampMin_(a: Handle, min: number): void;
+  fill_(a: Handle, value: Scalar): void;
+  clampMin_(a: Handle, min: Scalar): void;
   // shape
   reshape(a: Handle, shape: Ints): Handle;
   view(a: Handle, shape: Ints): Handle;

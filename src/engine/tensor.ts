@@ -1,14 +1,28 @@
 // The Tensor: a thin, typed face over a libtorch tensor handle. Each method is one native call;
 // results are new tensors registered with the current tidy() scope.
-import { native, type Handle } from './native.js';
+import { native, type Handle, type Scalar } from './native.js';
 import { registerTensor, releaseTensor } from './lifetime.js';
 import { typedArrayFor, type DType, type TypedArray } from './dtype.js';
 
 export type MemoryFormat = 'contiguous' | 'channels_last';
 type Operand = Tensor | number;
 
-function operand(value: Operand): Handle | number {
-  return typeof value === 'number' ? value : value.handle;
+function operand(value: Operand): Handle | Scalar {
+  return typeof value === 'number' ? nativeScalar(value) : value.handle;
+}
+
+/**
+ * A JavaScript number as the scalar PyTorch would see for the Python literal. PyTorch promotes a
+ * Python int and a Python float differently (int64 tensor + 1 stays int64, + 0.5 becomes float32;
+ * a float tensor keeps its dtype with either; a bool tensor becomes int64 or float32). JavaScript has
+ * one number type, so an integer-valued number goes as an int64 scalar and any other as a double.
+ */
+function nativeScalar(value: number): Scalar {
+  return Number.isSafeInteger(value) ? BigInt(value) : value;
+}
+
+function optionalNativeScalar(value: number | undefined): Scalar | undefined {
+  return value === undefined ? undefined : nativeScalar(value);
 }
 
 export class Tensor {
@@ -203,7 +217,7 @@ export class Tensor {
     return new Tensor(native.isfinite(this.handle));
   }
   clamp(min?: number, max?: number): Tensor {
-    return new Tensor(native.clamp(this.handle, min, max));
+    return new Tensor(native.clamp(this.handle, optionalNativeScalar(min), optionalNativeScalar(max)));
   }
   matmul(other: Tensor): Tensor {
     return new Tensor(native.matmul(this.handle, other.handle));
@@ -298,7 +312,7 @@ export class Tensor {
 
   // ---- in place (the optimizers' vocabulary); each returns this
   add_(other: Operand, alpha = 1): this {
-    native.add_(this.handle, operand(other), alpha);
+    native.add_(this.handle, operand(other), nativeScalar(alpha));
     return this;
   }
   mul_(other: Operand): this {
@@ -310,15 +324,15 @@ export class Tensor {
     return this;
   }
   addcmul_(t1: Tensor, t2: Tensor, value = 1): this {
-    native.addcmul_(this.handle, t1.handle, t2.handle, value);
+    native.addcmul_(this.handle, t1.handle, t2.handle, nativeScalar(value));
     return this;
   }
   addcdiv_(t1: Tensor, t2: Tensor, value = 1): this {
-    native.addcdiv_(this.handle, t1.handle, t2.handle, value);
+    native.addcdiv_(this.handle, t1.handle, t2.handle, nativeScalar(value));
     return this;
   }
   lerp_(end: Tensor, weight: number): this {
-    native.lerp_(this.handle, end.handle, weight);
+    native.lerp_(this.handle, end.handle, nativeScalar(weight));
     return this;
   }
   sqrt_(): this {
@@ -334,11 +348,11 @@ export class Tensor {
     return this;
   }
   fill_(value: number): this {
-    native.fill_(this.handle, value);
+    native.fill_(this.handle, nativeScalar(value));
     return this;
   }
   clampMin_(min: number): this {
-    native.clampMin_(this.handle, min);
+    native.clampMin_(this.handle, nativeScalar(min));
     return this;
   }
 
