@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export const PEER_PYTHON = '/usr/bin/python3';
+const PEER_PYTHON = '/usr/bin/python3';
 
 export function pytorchAvailable(): boolean {
   if (!existsSync(PEER_PYTHON)) return false;
@@ -24,12 +24,18 @@ export function requirePytorch(): void {
   }
 }
 
-/** Runs script with args and parses the JSON it prints last on stdout. */
-export function runPeer<T>(script: string, args: string[], threads: number): T {
+/**
+ * Runs script with args on `threads` threads and parses the JSON it prints last on stdout. `preload`
+ * is a shared library to LD_PRELOAD into the peer (the allocator-counting shim), if any.
+ */
+export function runPeer<T>(script: string, args: string[], threads: number, preload?: string | null): T {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads) };
+  if (preload) env.LD_PRELOAD = preload;
   const out = execFileSync(PEER_PYTHON, [script, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+    env,
     stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
   });
   const lines = out.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;

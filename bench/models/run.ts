@@ -27,7 +27,7 @@ import { describeModel } from '../../src/models/registry.js';
 import { buildModel } from '../../src/nn/index.js';
 import { benchModel } from '../../src/cli/bench.js';
 import { median } from '../common/stats.js';
-import { PEER_PYTHON, requirePytorch } from '../common/pytorch-peer.js';
+import { requirePytorch, runPeer } from '../common/pytorch-peer.js';
 
 const ZOO = ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v2-b1'];
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -98,17 +98,10 @@ function buildShim(dir: string): string | null {
   }
 }
 
-function runPeer(args: string[], threads: number, shim: string | null): PeerResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads) };
-  if (shim) env.LD_PRELOAD = shim;
-  const out = execFileSync(PEER_PYTHON, [peerScript, ...args, ...(shim ? ['--shim', shim] : [])], {
-    encoding: 'utf8',
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const lines = out.trim().split('\n');
-  const result = JSON.parse(lines[lines.length - 1]) as PeerResult;
+/** Runs the PyTorch peer, with the allocator shim preloaded when there is one. */
+function runModelPeer(args: string[], threads: number, shim: string | null): PeerResult {
+  const shimArgs = shim ? ['--shim', shim] : [];
+  const result = runPeer<PeerResult>(peerScript, [...args, ...shimArgs], threads, shim);
   if (shim && !(result.peakBytes !== null && result.peakBytes > 0)) {
     throw new Error(`the allocator shim counted nothing (peak ${result.peakBytes}): is LD_PRELOAD honoured?`);
   }
@@ -193,7 +186,7 @@ async function benchOne(name: string, o: Options, dir: string, shim: string | nu
     ours.peakRssBytes.push(r.memory.peakRssIsProcessLifetime ? null : r.memory.peakRssBytes);
 
     // The first round also checks the peer's build against ours (after its timed steps).
-    const p = runPeer(
+    const p = runModelPeer(
       round === 0 ? [...peerArgs, '--check', checkFile, '--check-description', checkDescription] : peerArgs,
       o.threads,
       shim,
