@@ -16,6 +16,8 @@ function operand(value: Operand): Handle | Scalar {
  * Python int and a Python float differently (int64 tensor + 1 stays int64, + 0.5 becomes float32;
  * a float tensor keeps its dtype with either; a bool tensor becomes int64 or float32). JavaScript has
  * one number type, so an integer-valued number goes as an int64 scalar and any other as a double.
+ * `2.0` is `2` in JavaScript: to get a float result from an integer tensor, convert it with to() first.
+ * Integers beyond 2^53 are not exact in JavaScript and go as doubles.
  */
 function nativeScalar(value: number): Scalar {
   return Number.isSafeInteger(value) ? BigInt(value) : value;
