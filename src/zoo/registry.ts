@@ -2,23 +2,24 @@
 //   describeModel('xception-lite', { numClasses: 101, inputSize: 224 })
 // Derived models (xception-lite, mobilenet-v2-fire, ...) are the transforms of src/cnd applied to a
 // family's description, never a second hand-written model.
-import { inferShapes, ShapeError } from '../analysis/shapes.js';
+import { inferShapes } from '../analysis/shapes.js';
+import { ShapeError } from '../layers/index.js';
 import {
   mobileNetV2FireRecipe,
   mobileNetV2LateDownsamplingRecipe,
   xceptionLiteRecipe,
 } from '../cnd/recipes.js';
-import { DESCRIPTION_SCHEMA, type ModelDescription, type Node } from './description.js';
+import { DESCRIPTION_SCHEMA, type ModelDescription, type Node } from '../models/description.js';
 import {
   efficientNetV2Backbone,
   efficientNetV2Preprocessing,
   EFFICIENTNET_V2_VARIANTS,
-} from './efficientnet-v2.js';
-import { classifierHead, tfModePreprocessing } from './head.js';
-import { MOBILENET_V2_ALPHAS, mobileNetV2Backbone } from './mobilenet-v2.js';
-import { namesOf } from './walk.js';
-import { xceptionBackbone } from './xception.js';
-import { xceptionMiniBackbone } from './xception-mini.js';
+} from '../models/efficientnet-v2.js';
+import { classifierHead, tfModePreprocessing } from '../models/head.js';
+import { MOBILENET_V2_ALPHAS, mobileNetV2Backbone } from '../models/mobilenet-v2.js';
+import { namesOf } from '../models/walk.js';
+import { xceptionBackbone } from '../models/xception.js';
+import { xceptionMiniBackbone } from '../models/xception-mini.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
