@@ -24,6 +24,7 @@ export {
   type DepthwiseConv2DLayer,
 } from './depthwise-conv-2d.js';
 export { dropout, dropoutDefinition, type DropoutLayer } from './dropout.js';
+export { flatten, flattenDefinition, type FlattenLayer } from './flatten.js';
 export {
   globalAveragePool,
   globalAveragePooling2dDefinition,

@@ -8,6 +8,7 @@ import { conv2dDefinition, type Conv2DLayer } from './conv-2d.js';
 import { denseDefinition } from './dense.js';
 import { depthwiseConv2dDefinition, type DepthwiseConv2DLayer } from './depthwise-conv-2d.js';
 import { dropoutDefinition } from './dropout.js';
+import { flattenDefinition } from './flatten.js';
 import { globalAveragePooling2dDefinition } from './global-average-pooling-2d.js';
 import type { KeepRule, LayerDefinition, LayerFields, MergeDefinition, WeightSpec } from './layer.js';
 import { multiplyDefinition } from './multiply.js';
@@ -34,6 +35,7 @@ const LAYER_DEFINITIONS = [
   normalizationDefinition,
   zeroPadding2dDefinition,
   reshapeDefinition,
+  flattenDefinition,
 ] as const;
 
 /** Layers joining a block's branches. */
@@ -43,7 +45,6 @@ type Described<D> = D extends LayerDefinition<infer L> ? L : D extends MergeDefi
 
 /** A description layer with one input and one output: the union of every defined type. */
 export type Layer = Described<(typeof LAYER_DEFINITIONS)[number]>;
-export type LayerKind = Layer['kind'];
 export type MergeLayer = Described<(typeof MERGE_DEFINITIONS)[number]>;
 export type ConvLayer = Conv2DLayer | DepthwiseConv2DLayer | SeparableConv2DLayer;
 

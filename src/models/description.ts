@@ -5,7 +5,8 @@
 // Conventions (the same as Keras, channels-last):
 // - shapes are (height, width, channels) per image; the batch dimension is never written;
 // - a layer's input channels are never stored: they follow from what feeds it (shape inference in
-//   src/analysis/shapes.ts), so a transform that changes one width cannot leave a stale count behind;
+//   src/analysis/shapes.ts, by each layer type's outputShape in src/layers), so a transform that
+//   changes one width cannot leave a stale count behind;
 // - names are unique across the whole description (Keras requires it too) and are the handles that
 //   transforms and selectors use.
 // The layers themselves (their fields, defaults and everything else about them) are in src/layers.
