@@ -1,18 +1,16 @@
 // Dense: fully connected on a flat (channels) vector.
 import { Dense } from '../nn/index.js';
-import { GLOROT_UNIFORM, ZEROS } from '../nn/initializers.js';
-import { lowerActivation } from './activation.js';
+import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
+import { lowerActivation, type ActivationName } from './activation.js';
 import { biasWeights, type ConvOptions } from './conv-2d.js';
 import {
+  channelsOf,
   countParams,
   KEEPS_NOTHING,
   ShapeError,
   shapeLabel,
-  channelsOf,
   type LayerDefinition,
 } from './layer.js';
-import type { ActivationName } from './activation.js';
-import type { Initializer } from '../nn/initializers.js';
 
 export interface DenseLayer {
   kind: 'Dense';
