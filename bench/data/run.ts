@@ -18,8 +18,8 @@ import type { Sample } from '../../src/data/types.js';
 import { WorkerPool, defaultWorkerCount } from '../../src/data/worker-pool.js';
 import { benchModel } from '../../src/cli/bench.js';
 import { Adam, F, manualSeed, setNumThreads, tidy } from '../../src/engine/index.js';
-import { describeModel } from '../../src/models/registry.js';
-import { buildModel } from '../../src/nn/index.js';
+import { describeModel } from '../../src/zoo/registry.js';
+import { buildModel } from '../../src/models/build.js';
 import { batchTensors } from '../../src/train/batch.js';
 
 /** Issue 4: the pipeline must deliver images at least this many times faster than training takes them. */

@@ -23,8 +23,8 @@ import {
   saveSafetensors,
   tidy,
 } from '../../src/engine/index.js';
-import { describeModel } from '../../src/models/registry.js';
-import { buildModel } from '../../src/nn/index.js';
+import { describeModel } from '../../src/zoo/registry.js';
+import { buildModel } from '../../src/models/build.js';
 import { benchModel } from '../../src/cli/bench.js';
 import { median } from '../common/stats.js';
 import { requirePytorch, runPeer } from '../common/pytorch-peer.js';

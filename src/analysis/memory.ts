@@ -10,80 +10,20 @@
 // it for backward. Backward (reverse op order): an op allocates the gradients of its inputs (add,
 // concat and reshape pass the incoming gradient on without allocating), runs with its workspace, then
 // frees its output's gradient and whatever only it kept. The optimizer step adds temporaries. Which
-// tensors each op kind keeps is a table (LIBTORCH_KEEP_RULES) that can be overridden to calibrate.
-import { lowerToOps, type Op, type OpGraph, type OpKind } from './ops.js';
+// tensors each op kind keeps is a table (LIBTORCH_KEEP_RULES, declared by the layer files of src/layers)
+// that can be overridden to calibrate.
+import { opKeepRules, type KeepRule } from '../layers/index.js';
 import type { ModelDescription } from '../models/description.js';
-
-export interface KeepRule {
-  /** Keeps its inputs for backward (conv, linear: for the weight gradient; batch norm; swish; relu6 ...). */
-  input: boolean;
-  /** Keeps its output for backward (relu and sigmoid compute their gradient from the result). */
-  output: boolean;
-  /** Extra bytes kept per output element: max-pool int64 indices 8, dropout float mask 4. */
-  bytesPerOutputElement: number;
-  /** Extra bytes kept per output channel: batch norm's saved mean and inverse std, 2 x float32. */
-  bytesPerChannel: number;
-  /** Temporary bytes while the op runs forward, as a multiple of its input + output bytes. */
-  forwardWorkspace: number;
-  /** Temporary bytes while its backward runs, as a multiple of its input + output bytes. */
-  backwardWorkspace: number;
-  /** Temporary bytes while the op runs forward, as a multiple of its own parameter bytes (weight reorders). */
-  forwardWeightWorkspace: number;
-  /** Temporary bytes in its backward, as a multiple of its parameter bytes (fresh weight gradients before they are accumulated). */
-  backwardWeightWorkspace: number;
-  /** Its backward hands the incoming gradient to its inputs without allocating (add, concat, view). */
-  gradientPassThrough: boolean;
-}
+import { lowerToOps, type Op, type OpGraph, type OpKind } from './ops.js';
 
 export type KeepRules = Record<OpKind, KeepRule>;
 
-const NONE: KeepRule = {
-  input: false,
-  output: false,
-  bytesPerOutputElement: 0,
-  bytesPerChannel: 0,
-  forwardWorkspace: 0,
-  backwardWorkspace: 0,
-  forwardWeightWorkspace: 0,
-  backwardWeightWorkspace: 0,
-  gradientPassThrough: false,
-};
-
 /**
- * What libtorch 1.13 (CPU, NCHW) keeps for backward, from its derivatives.yaml: convolution saves input
- * and weight; native_batch_norm saves input, save_mean, save_invstd; relu and sigmoid save their
- * result; hardtanh (relu6) and silu (swish) save their input; max_pool2d_with_indices saves input and
- * int64 indices; mul saves both factors (and its backward makes one temporary of the product's size);
- * dropout on CPU is input * (bernoulli mask / (1 - p)) and keeps the float mask; add, cat, views, mean
- * (global pooling to 1x1) and constant_pad_nd keep nothing but sizes.
- *
- * Workspaces were calibrated on this machine against PyTorch 1.13 (the same libtorch) with
- * test/analysis/calibration and against the engine itself (docs/models.md): a conv's forward holds
- * one weight-sized reorder, its backward two weight-sized tensors (the fresh weight gradient in
- * oneDNN's layout and its plain copy, before it is added into .grad: 25 MB for Xception's 1536x2048
- * pointwise conv) and activation-sized temporaries of about its input + output (oneDNN reorders;
- * they matter where the peak falls in the early, large layers).
+ * What libtorch 1.13 (CPU, NCHW) keeps for backward, from its derivatives.yaml, per primitive op kind:
+ * each layer file in src/layers declares the rules of the ops it introduces, with the reasons and the
+ * calibration of the workspaces (test/analysis/calibration).
  */
-export const LIBTORCH_KEEP_RULES: KeepRules = {
-  conv: { ...NONE, input: true, backwardWorkspace: 1, forwardWeightWorkspace: 1, backwardWeightWorkspace: 2 },
-  linear: { ...NONE, input: true, backwardWeightWorkspace: 1 },
-  batchnorm: { ...NONE, input: true, bytesPerChannel: 8 },
-  relu: { ...NONE, output: true },
-  relu6: { ...NONE, input: true },
-  swish: { ...NONE, input: true },
-  sigmoid: { ...NONE, output: true },
-  maxpool: { ...NONE, input: true, bytesPerOutputElement: 8 },
-  avgpool: { ...NONE, input: true },
-  'global-avgpool': NONE,
-  dropout: { ...NONE, bytesPerOutputElement: 4 },
-  add: { ...NONE, gradientPassThrough: true },
-  mul: { ...NONE, input: true, backwardWorkspace: 0.5 },
-  concat: { ...NONE, gradientPassThrough: true },
-  pad: NONE,
-  reshape: { ...NONE, gradientPassThrough: true },
-  rescale: NONE,
-  normalize: NONE,
-};
+export const LIBTORCH_KEEP_RULES: Readonly<KeepRules> = opKeepRules();
 
 export interface OptimizerModel {
   name: string;
@@ -94,7 +34,12 @@ export interface OptimizerModel {
 }
 
 export const ADAM: OptimizerModel = { name: 'adam', stateTensorsPerParam: 2, stepTemporaries: 2 };
-export const SGD: OptimizerModel = { name: 'sgd', stateTensorsPerParam: 0, stepTemporaries: 0 };
+
+/** SGD keeps one velocity buffer per parameter when it has momentum (src/engine/optim.ts), none without. */
+export function sgd({ momentum }: { momentum: number }): OptimizerModel {
+  if (!(momentum >= 0)) throw new RangeError(`SGD momentum must be a number >= 0; got ${momentum}`);
+  return { name: 'sgd', stateTensorsPerParam: momentum > 0 ? 1 : 0, stepTemporaries: 0 };
+}
 
 export interface MemoryOptions {
   batchSize: number;
@@ -186,8 +131,14 @@ const BYTES = 4;
 
 export function resolveRules(overrides: MemoryOptions['rules'] = {}): KeepRules {
   const rules = { ...LIBTORCH_KEEP_RULES };
-  for (const [kind, rule] of Object.entries(overrides) as [OpKind, Partial<KeepRule>][])
-    rules[kind] = { ...rules[kind], ...rule };
+  for (const [kind, rule] of Object.entries(overrides) as [OpKind, Partial<KeepRule>][]) {
+    const base = rules[kind];
+    if (!base)
+      throw new RangeError(
+        `no keep rule to override for op kind '${kind}'; kinds: ${Object.keys(rules).join(', ')}`,
+      );
+    rules[kind] = { ...base, ...rule };
+  }
   return rules;
 }
 

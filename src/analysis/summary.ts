@@ -3,8 +3,9 @@
 import type { ModelDescription } from '../models/description.js';
 import { simulate, type MemoryOptions, type TrainingMemory } from './memory.js';
 import { lowerToOps, type LayerCost } from './ops.js';
-import { addParams, NO_PARAMS, type ParamCount } from './params.js';
-import type { Shape } from './shapes.js';
+import type { ParamCount } from '../layers/index.js';
+import { addParams, NO_PARAMS } from './params.js';
+import type { Shape } from '../layers/index.js';
 
 export interface ModelSummary {
   model: string;

@@ -15,8 +15,8 @@ import {
   emptyCache,
   manualSeed,
 } from '../engine/index.js';
-import { buildModel } from '../nn/index.js';
-import { describeModel, ModelOptionsError } from '../models/registry.js';
+import { buildModel } from '../models/build.js';
+import { describeModel, ModelOptionsError } from '../zoo/registry.js';
 import {
   measureLatency,
   latencyStats,

@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PRESETS, PAPER_MODELS, planRuns, type ExperimentSpec } from '../experiment/plan.js';
+import { PRESETS, planRuns, type ExperimentSpec } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/runner.js';
 import { comparisonTables } from '../experiment/table.js';
-import { modelNames } from '../models/registry.js';
+import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
 import { parseFreeze, type Freeze } from '../train/index.js';
 import { RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';

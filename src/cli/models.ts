@@ -1,6 +1,6 @@
 // `pareto-edge models`: the model zoo with one line each.
 import type { Command } from 'commander';
-import { listModels } from '../models/registry.js';
+import { listModels } from '../zoo/registry.js';
 
 export function registerModels(program: Command): void {
   program

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { MEMORY_PRESETS, type MemoryPresetName } from '../analysis/memory.js';
 import { summarize, type ModelSummary } from '../analysis/summary.js';
-import { describeModel, ModelOptionsError, type ModelOptions } from '../models/registry.js';
+import { describeModel, ModelOptionsError, type ModelOptions } from '../zoo/registry.js';
 import { UsageError } from './errors.js';
 
 interface SummaryCliOptions {

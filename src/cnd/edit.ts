@@ -1,7 +1,9 @@
 // Shared plumbing for transforms: every transform is a pure function description -> description
 // that copies its input, edits the copy and records itself in `transforms`.
-import { inferShapes, type Shape } from '../analysis/shapes.js';
-import type { Block, Layer, ModelDescription, Node } from '../models/description.js';
+import { inferShapes } from '../analysis/shapes.js';
+import type { Shape } from '../layers/index.js';
+import type { Block, ModelDescription, Node } from '../models/description.js';
+import type { Layer } from '../layers/index.js';
 import { nodesOf, requireNode } from '../models/walk.js';
 
 /** A transform that cannot apply as asked (wrong target, broken rule); the message says why. */

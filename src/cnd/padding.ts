@@ -1,8 +1,10 @@
 // Keras writes TensorFlow 'same' padding for stride-2 convs as ZeroPadding2D(correct_pad) followed by a
 // 'valid' conv (MobileNetV2). When a transform changes such a conv's kernel or stride, that explicit
 // padding would be wrong; folding it back into padding 'same' keeps the intent.
-import { samePadding, type Shape } from '../analysis/shapes.js';
-import type { ConvLayer, ModelDescription } from '../models/description.js';
+import { samePadding } from '../engine/padding.js';
+import type { Shape } from '../layers/index.js';
+import type { ModelDescription } from '../models/description.js';
+import type { ConvLayer } from '../layers/index.js';
 import { parentListOf, TransformError } from './edit.js';
 
 /**

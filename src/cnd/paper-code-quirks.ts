@@ -2,8 +2,9 @@
 // any SqueezeNet strategy: the paper's code rebuilt Xception by hand with Keras layer defaults. Kept
 // as named, separate transforms so the strategies stay what the paper says they are, and so each
 // quirk can be switched off to study it.
-import { isConv, type Block, type ModelDescription, type Sequence } from '../models/description.js';
-import { activation } from '../models/layers.js';
+import { type Block, type ModelDescription, type Sequence } from '../models/description.js';
+import { isConv } from '../layers/index.js';
+import { activation } from '../layers/index.js';
 import { nodesOf, requireNode } from '../models/walk.js';
 import { checked, compose, editCopy, TransformError, type Transform } from './edit.js';
 

@@ -1,7 +1,7 @@
 // Recipes: the transform sequences that derive the registered variants. xception-lite is the paper's
 // section 3.3 applied to Keras Xception; the MobileNetV2 variants apply the same strategies to a
 // family the paper did not try.
-import { channelsOf } from '../analysis/shapes.js';
+import { channelsOf } from '../layers/index.js';
 import { isResidual, type ModelDescription } from '../models/description.js';
 import { nodesOf } from '../models/walk.js';
 import { nodeShapes, pipe, type Transform } from './edit.js';

@@ -1,12 +1,7 @@
 // Choosing what a transform rewrites: by explicit names (data, JSON-friendly) or by a predicate over
 // (layer, path). Helpers name the selections the paper uses.
-import {
-  isConv,
-  type Block,
-  type ConvLayer,
-  type Layer,
-  type ModelDescription,
-} from '../models/description.js';
+import { type Block, type ModelDescription } from '../models/description.js';
+import { isConv, type ConvLayer, type Layer } from '../layers/index.js';
 import { layersOf, nodesOf, requireNode } from '../models/walk.js';
 import { TransformError } from './edit.js';
 

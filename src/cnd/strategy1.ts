@@ -2,7 +2,8 @@
 // (the paper's eq. 3.1: params = channels * filters * filter size), so a SeparableConv2D loses 8/9 of
 // its depthwise weights and a Conv2D 8/9 of its kernel. Output widths and (for 'same' padding)
 // spatial sizes stay as they were.
-import { isConv, type ConvLayer, type ModelDescription, type Node } from '../models/description.js';
+import { type ModelDescription, type Node } from '../models/description.js';
+import { isConv, type ConvLayer } from '../layers/index.js';
 import { findNode } from '../models/walk.js';
 import { checked, editCopy, nodeShapes, TransformError } from './edit.js';
 import { foldExplicitSamePadding } from './padding.js';

@@ -6,21 +6,19 @@
 //   concatenated (e1x1 + e3x3 channels out).
 // - setBlockWidth: narrow (or widen) a block, e.g. the paper's 512 instead of 728 at the end of
 //   Xception's entry flow, which also narrows what every following layer receives.
+import { type Block, isResidual, type ModelDescription, type Node } from '../models/description.js';
 import {
   isConv,
   type ActivationLayer,
   type BatchNormalizationLayer,
-  type Block,
-  isResidual,
   type Conv2DLayer,
   type ConvLayer,
-  type ModelDescription,
   type SeparableConv2DLayer,
-  type Node,
-} from '../models/description.js';
-import { activation, block, branch, concatenate, conv2d, separableConv2d } from '../models/layers.js';
+} from '../layers/index.js';
+import { block, branch } from '../models/nodes.js';
+import { activation, concatenate, conv2d, separableConv2d } from '../layers/index.js';
 import { nodesOf } from '../models/walk.js';
-import { channelsOf } from '../analysis/shapes.js';
+import { channelsOf } from '../layers/index.js';
 import { checked, editCopy, nodeShapes, requireBlock, TransformError } from './edit.js';
 
 export interface FireModuleOptions {

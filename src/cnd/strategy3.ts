@@ -3,8 +3,9 @@
 // factor is applied later by a pooling layer inserted after a later node, as SqueezeNet does with its
 // max-pools. Params are unchanged; MACs and activation memory grow between the two points; with
 // 'same' padding the sizes after the inserted pool equal the original ones (nested ceil divisions).
-import { isConv, type Layer, type ModelDescription, type Node } from '../models/description.js';
-import { averagePool, maxPool } from '../models/layers.js';
+import { type ModelDescription, type Node } from '../models/description.js';
+import { isConv, type Layer } from '../layers/index.js';
+import { averagePool, maxPool } from '../layers/index.js';
 import { nodesOf, requireNode } from '../models/walk.js';
 import { checked, editCopy, nodeShapes, parentListOf, TransformError } from './edit.js';
 import { foldExplicitSamePadding } from './padding.js';

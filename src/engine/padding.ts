@@ -39,15 +39,19 @@ export function resolvePadding(
       [pw, pw],
     ];
   }
-  const pads = [0, 1].map((axis) => {
-    const size = inputHW[axis];
-    const out = Math.ceil(size / stride[axis]);
-    const effectiveKernel = (kernel[axis] - 1) * dilation[axis] + 1;
-    const total = Math.max((out - 1) * stride[axis] + effectiveKernel - size, 0);
-    const before = Math.floor(total / 2);
-    return [before, total - before] as [number, number];
-  });
-  return [pads[0], pads[1]];
+  return [
+    samePadding(inputHW[0], kernel[0], stride[0], dilation[0]),
+    samePadding(inputHW[1], kernel[1], stride[1], dilation[1]),
+  ];
+}
+
+/** TensorFlow 'same' padding of one axis: [before, after], the odd pixel after. */
+export function samePadding(size: number, kernel: number, stride: number, dilation = 1): [number, number] {
+  const out = Math.ceil(size / stride);
+  const effectiveKernel = (kernel - 1) * dilation + 1;
+  const total = Math.max((out - 1) * stride + effectiveKernel - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
 }
 
 export function isSymmetric(pads: SpatialPads): boolean {

@@ -2,8 +2,7 @@
 // EXP_DIR/runs/<dataset>/<setting>/<model>. The paper's two experiments are built-in presets.
 import path from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, type Freeze, type TrainConfig } from '../train/index.js';
-
-export const PAPER_MODELS = ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v2-b1'] as const;
+import { PAPER_MODELS } from '../zoo/registry.js';
 
 export interface ExperimentSpec {
   models: string[];

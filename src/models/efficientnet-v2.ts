@@ -11,12 +11,11 @@
 // of rate drop_connect_rate * b / blocks (b = global block index, blocks = the unscaled repeat sum;
 // skipped when 0) and a residual Add.
 import type { Node } from './description.js';
-import type { Initializer } from './initializers.js';
+import type { Initializer } from '../nn/initializers.js';
+import { block, branch, residual, sequence } from './nodes.js';
 import {
   activation,
   batchNorm,
-  block,
-  branch,
   conv2d,
   depthwiseConv2d,
   dropout,
@@ -25,9 +24,7 @@ import {
   normalization,
   rescaling,
   reshape,
-  residual,
-  sequence,
-} from './layers.js';
+} from '../layers/index.js';
 
 /** Keras CONV_KERNEL_INITIALIZER. */
 export const CONV_KERNEL_INITIALIZER: Initializer = {

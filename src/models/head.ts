@@ -1,7 +1,8 @@
 // What every zoo model shares around its backbone: the paper's classifier head and the input
 // preprocessing that lets every description take raw [0, 255] pixels.
 import type { Node } from './description.js';
-import { dense, dropout, globalAveragePool, rescaling, sequence } from './layers.js';
+import { sequence } from './nodes.js';
+import { dense, dropout, globalAveragePool, rescaling } from '../layers/index.js';
 
 /**
  * The paper's head (its code adds the same one to every model): GlobalAveragePooling2D ->

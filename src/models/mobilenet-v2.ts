@@ -8,7 +8,8 @@
 // expansion * input channels (not rounded), the block output width is _make_divisible(filters * alpha, 8);
 // the last conv is 1280 wide unless alpha > 1.
 import type { Node } from './description.js';
-import { activation, batchNorm, conv2d, depthwiseConv2d, residual, sequence, zeroPadding } from './layers.js';
+import { residual, sequence } from './nodes.js';
+import { activation, batchNorm, conv2d, depthwiseConv2d, zeroPadding } from '../layers/index.js';
 
 /** One row of the inverted residual table: `repeats` blocks, the first with `stride`. */
 export interface InvertedResidualStage {

@@ -2,7 +2,8 @@
 // it on shapes, the cost model on symbolic tensors, and a module builder on real tensors: a sequence
 // feeds each node the previous output; a block feeds the same input to every branch (an empty branch
 // passes it through) and merges the branch outputs in order.
-import type { Block, Layer, MergeLayer, ModelDescription, Node } from './description.js';
+import type { Block, ModelDescription, Node } from './description.js';
+import type { Layer, MergeLayer } from '../layers/index.js';
 
 export interface Interpreter<T> {
   /** Apply one layer; `path` names the enclosing sequences, blocks and branches, outermost first. */

@@ -3,7 +3,8 @@
 // before the head). Its BatchNormalization uses momentum 0.9 so the moving statistics settle within a
 // short run (Keras' 0.99 needs hundreds of steps before evaluation-mode outputs mean anything).
 import type { Node } from './description.js';
-import { activation, batchNorm, conv2d, maxPool, residual, separableConv2d, sequence } from './layers.js';
+import { residual, sequence } from './nodes.js';
+import { activation, batchNorm, conv2d, maxPool, separableConv2d } from '../layers/index.js';
 
 const MOMENTUM = 0.9;
 const WIDTHS = [32, 64, 128] as const;

@@ -8,7 +8,8 @@
 // ReLU precedes it) while every later block starts with a ReLU (pre-activation); BatchNormalization
 // uses Keras defaults (momentum 0.99, epsilon 1e-3).
 import type { Block, Node, Sequence } from './description.js';
-import { activation, batchNorm, conv2d, maxPool, residual, separableConv2d, sequence } from './layers.js';
+import { residual, sequence } from './nodes.js';
+import { activation, batchNorm, conv2d, maxPool, separableConv2d } from '../layers/index.js';
 
 const ENTRY_WIDTHS = [128, 256, 728] as const;
 const MIDDLE_WIDTH = 728;

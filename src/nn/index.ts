@@ -12,9 +12,9 @@ export {
   Rescaling,
   ZeroPadding2D,
   Normalization,
+  type BatchNormalizationOptions,
 } from './layers.js';
 export { activate, type ActivationKind } from './activation.js';
 export { Merge, Unflatten, type MergeKind } from './merge.js';
 export { initialize, type Initializer } from './init.js';
 export { saveWeights, loadWeights } from './state.js';
-export { buildModel, DescribedModel } from './build.js';

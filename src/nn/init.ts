@@ -1,11 +1,11 @@
 // Draws initial weights from the distributions Keras would use. What each initializer means, and how
-// Keras computes fans, lives with the architecture descriptions (src/models/initializers.ts); this
-// file only samples tensors from the resolved distribution.
+// Keras computes fans, is in ./initializers.ts; this file only samples tensors from the resolved
+// distribution.
 import { Tensor, empty, uniform_, normal_, noGrad, tidy, where } from '../engine/index.js';
-import { resolveInitializer, type Fans, type Initializer } from '../models/initializers.js';
+import { resolveInitializer, type Fans, type Initializer } from './initializers.js';
 
 export type { Initializer, Fans };
-export { GLOROT_UNIFORM, ZEROS, ONES } from '../models/initializers.js';
+export { GLOROT_UNIFORM, ZEROS, ONES } from './initializers.js';
 
 /** A new tensor of the given (PyTorch-layout) shape drawn from init with Keras' fans. */
 export function initialize(shape: number[], init: Initializer, fans: Fans): Tensor {

@@ -1,9 +1,9 @@
 // The remaining Keras layers: Dense, BatchNormalization, activations, pooling, Dropout, Rescaling,
 // ZeroPadding2D. Each follows Keras' defaults.
-import { Tensor, F, zeros, ones, rand, tensor, keep, type Padding } from '../engine/index.js';
+import { Tensor, F, rand, tensor, keep, type Padding } from '../engine/index.js';
 import { activate, type ActivationKind } from './activation.js';
 import { Module } from './module.js';
-import { initialize, GLOROT_UNIFORM, ZEROS, type Initializer } from './init.js';
+import { initialize, GLOROT_UNIFORM, ONES, ZEROS, type Initializer } from './init.js';
 
 export class Dense extends Module {
   readonly weight: Tensor;
@@ -37,6 +37,17 @@ export class Dense extends Module {
   }
 }
 
+export interface BatchNormalizationOptions {
+  /** Keras semantics: moving = momentum * moving + (1 - momentum) * batch statistic. */
+  momentum?: number;
+  epsilon?: number;
+  /** Keras' defaults: gamma and moving variance ones, beta and moving mean zeros. */
+  gammaInitializer?: Initializer;
+  betaInitializer?: Initializer;
+  movingMeanInitializer?: Initializer;
+  movingVarianceInitializer?: Initializer;
+}
+
 /** Keras BatchNormalization over channels (axis 1 of NCHW): momentum 0.99, epsilon 1e-3 by default. */
 export class BatchNormalization extends Module {
   readonly weight: Tensor;
@@ -53,15 +64,24 @@ export class BatchNormalization extends Module {
 
   constructor(
     readonly channels: number,
-    { momentum = 0.99, epsilon = 1e-3 } = {},
+    {
+      momentum = 0.99,
+      epsilon = 1e-3,
+      gammaInitializer = ONES,
+      betaInitializer = ZEROS,
+      movingMeanInitializer = ZEROS,
+      movingVarianceInitializer = ONES,
+    }: BatchNormalizationOptions = {},
   ) {
     super();
     this.momentum = momentum;
     this.epsilon = epsilon;
-    this.weight = this.parameter('weight', ones([channels]));
-    this.bias = this.parameter('bias', zeros([channels]));
-    this.runningMean = this.buffer('running_mean', zeros([channels]));
-    this.runningVar = this.buffer('running_var', ones([channels]));
+    // Keras fans of a vector (n): only constants are usual here, but any initializer draws sensibly.
+    const fans = { fanIn: channels, fanOut: channels };
+    this.weight = this.parameter('weight', initialize([channels], gammaInitializer, fans));
+    this.bias = this.parameter('bias', initialize([channels], betaInitializer, fans));
+    this.runningMean = this.buffer('running_mean', initialize([channels], movingMeanInitializer, fans));
+    this.runningVar = this.buffer('running_var', initialize([channels], movingVarianceInitializer, fans));
   }
 
   forward(x: Tensor): Tensor {

@@ -2,7 +2,8 @@
 // from scratch, Table 2 is PCB from scratch beside PCB pre-trained.
 import type { RunSummary } from '../train/run-summary.js';
 import type { LoadedRun } from './load.js';
-import { compareModels, modelDisplayName } from './models.js';
+import { displayName } from '../zoo/registry.js';
+import { compareModels } from './models.js';
 
 export interface GroupRun {
   /** Row and legend label: the model's display name, plus the run id if the model appears twice. */
@@ -37,7 +38,7 @@ export function groupRuns(runs: readonly LoadedRun[]): RunGroup[] {
       group = { dataset, setting, slug: slugify(`${dataset}-${setting}`), runs: [] };
       groups.set(key, group);
     }
-    group.runs.push({ label: modelDisplayName(run.summary.model), path: run.path, summary: run.summary });
+    group.runs.push({ label: displayName(run.summary.model), path: run.path, summary: run.summary });
   }
   const sorted = [...groups.values()].sort(
     (a, b) =>

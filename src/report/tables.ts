@@ -4,7 +4,7 @@ import type { RunSummary } from '../train/run-summary.js';
 import type { GroupAnalysis } from './analysis.js';
 import { SETTING_TITLES, type GroupRun, type RunGroup } from './groups.js';
 import { metricValue, RUN_METRICS, type RunMetric } from './metrics.js';
-import { modelDisplayName } from './models.js';
+import { displayName } from '../zoo/registry.js';
 import { textCell, type Cell, type Table } from './table.js';
 import { displayUnit, formatValue, toDisplay } from './units.js';
 
@@ -52,13 +52,13 @@ export function resultsTable(group: RunGroup, baselineModel: string, number: num
   ]);
   const notes = [
     baseline === undefined
-      ? `No ${modelDisplayName(baselineModel)} run in this group, so no ↑/↓ marks.`
+      ? `No ${displayName(baselineModel)} run in this group, so no ↑/↓ marks.`
       : `↑/↓: higher/lower than ${baseline.label}; green is better, red is worse for that metric.`,
     `Accuracy is final-epoch; memory and time columns are explained in "How this was measured". ${setupNote(group.runs)}`,
   ];
   return {
     id: `${group.slug}-results`,
-    caption: `Table ${number}. ${groupTitle(group)}: model performance (comparison against ${modelDisplayName(baselineModel)}).`,
+    caption: `Table ${number}. ${groupTitle(group)}: model performance (comparison against ${displayName(baselineModel)}).`,
     columns: [
       { header: 'Model', csvHeader: 'model' },
       ...RESULT_COLUMNS.map((column) => ({ header: column.header, csvHeader: column.csvHeader })),

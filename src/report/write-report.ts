@@ -13,7 +13,8 @@ import { escapeHtml } from './html-escape.js';
 import type { Experiment } from './load.js';
 import { methodSection } from './method.js';
 import { DEFAULT_OBJECTIVES, metricSlug, parseObjectives, type RunMetric } from './metrics.js';
-import { DEFAULT_BASELINE, modelDisplayName } from './models.js';
+import { displayName } from '../zoo/registry.js';
+import { DEFAULT_BASELINE } from './models.js';
 import { renderPage } from './page.js';
 import { tableToCsv, tableToHtml, tableToMarkdown, type Table } from './table.js';
 import { groupTitle, paretoTable, resultsTable, transferTable } from './tables.js';
@@ -137,7 +138,7 @@ export async function writeReport(
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="lead">${experiment.runs.length} finished run(s) from <code>${escapeHtml(experiment.dir)}</code>; ` +
-      `comparison model ${escapeHtml(modelDisplayName(baseline))}; objectives ${escapeHtml(
+      `comparison model ${escapeHtml(displayName(baseline))}; objectives ${escapeHtml(
         objectives
           .map((objective) => `${objective.label} ${objective.direction === 'max' ? '↑' : '↓'}`)
           .join(', '),

@@ -1,7 +1,8 @@
 // Reopens a finished run: its description, weights and classes, ready for evaluation.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildModel, loadWeights, type DescribedModel } from '../nn/index.js';
+import { loadWeights } from '../nn/index.js';
+import { buildModel, type DescribedModel } from '../models/build.js';
 import type { ModelDescription } from '../models/description.js';
 import { readFinishedRun, type RunRecord } from './run-dir.js';
 

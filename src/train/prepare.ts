@@ -1,6 +1,6 @@
 // Everything a run needs, checked before anything is written: the model, the data, the --init-from
 // run and the run directory. Bad input fails here with a TrainInputError and touches no file.
-import { describeModel, ModelOptionsError } from '../models/registry.js';
+import { describeModel, ModelOptionsError } from '../zoo/registry.js';
 import type { ModelDescription } from '../models/description.js';
 import { resolveDataDir, openDataset, DataError, type ImageDataset } from '../data/index.js';
 import type { TrainConfig } from './config.js';

@@ -14,7 +14,8 @@ import {
   memoryStats,
   type Optimizer,
 } from '../engine/index.js';
-import { buildModel, saveWeights, type DescribedModel } from '../nn/index.js';
+import { saveWeights } from '../nn/index.js';
+import { buildModel, type DescribedModel } from '../models/build.js';
 import { createLoaders, openDataset, type LoaderSet, type ImageDataset } from '../data/index.js';
 import { EpochMeter, epochRecordFields, type EpochMeasurement } from '../measure/index.js';
 import { learningRateAt, type TrainConfig } from './config.js';

@@ -1,7 +1,8 @@
 // Transfer learning (the paper's Experiment 2, pre-trained setting): start from an earlier run's
 // backbone weights, give the model a new head for the new task, and optionally freeze layers.
 import path from 'node:path';
-import { loadWeights, type DescribedModel } from '../nn/index.js';
+import { loadWeights } from '../nn/index.js';
+import type { DescribedModel } from '../models/build.js';
 import { nodesOf } from '../models/walk.js';
 import type { Freeze } from './config.js';
 

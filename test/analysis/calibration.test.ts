@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { trainingMemory, type MemoryPresetName } from '../../src/analysis/memory.js';
-import { describeModel } from '../../src/models/registry.js';
+import { describeModel } from '../../src/zoo/registry.js';
 
 interface Measured {
   model: string;

@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { trainingMemory } from '../../src/analysis/memory.js';
-import { inferShapes, samePadding } from '../../src/analysis/shapes.js';
+import { inferShapes } from '../../src/analysis/shapes.js';
+import { samePadding } from '../../src/engine/padding.js';
 import { summarize } from '../../src/analysis/summary.js';
 import { DESCRIPTION_SCHEMA, type ModelDescription, type Node } from '../../src/models/description.js';
+import { residual } from '../../src/models/nodes.js';
 import {
   activation,
   batchNorm,
@@ -12,10 +14,9 @@ import {
   dense,
   globalAveragePool,
   maxPool,
-  residual,
   separableConv2d,
   zeroPadding,
-} from '../../src/models/layers.js';
+} from '../../src/layers/index.js';
 
 function tiny(layers: Node[], size = 8): ModelDescription {
   return {

@@ -13,8 +13,8 @@ import {
   emptyCache,
 } from '../../src/engine/index.js';
 import { trainStep } from '../../src/train/step.js';
-import { buildModel } from '../../src/nn/index.js';
-import { describeModel } from '../../src/models/registry.js';
+import { buildModel } from '../../src/models/build.js';
+import { describeModel } from '../../src/zoo/registry.js';
 import { trainingMemory } from '../../src/analysis/memory.js';
 
 const BATCH = 16;

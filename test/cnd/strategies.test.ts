@@ -15,9 +15,9 @@ import { replace3x3With1x1 } from '../../src/cnd/strategy1.js';
 import { checkFireRule, fireModule, FireRuleError, setBlockWidth } from '../../src/cnd/strategy2.js';
 import { delayDownsampling } from '../../src/cnd/strategy3.js';
 import type { ModelDescription } from '../../src/models/description.js';
-import { describeModel } from '../../src/models/registry.js';
+import { describeModel } from '../../src/zoo/registry.js';
 import { layersOf } from '../../src/models/walk.js';
-import { layerWeights, weightCount } from '../../src/models/weights.js';
+import { elementsOf, layerWeights } from '../../src/layers/index.js';
 
 const xception = (): ModelDescription => describeModel('xception', { numClasses: 101, inputSize: 96 });
 const mobilenet = (): ModelDescription => describeModel('mobilenet-v2', { numClasses: 101, inputSize: 96 });
@@ -31,7 +31,7 @@ function weightsByLayer(d: ModelDescription): Map<string, Record<string, number>
     const inChannels = l.inputs[0]!.at(-1)!;
     out.set(
       l.layer.name,
-      Object.fromEntries(layerWeights(l.layer, inChannels).map((w) => [w.name, weightCount(w)])),
+      Object.fromEntries(layerWeights(l.layer, inChannels).map((w) => [w.name, elementsOf(w.shape)])),
     );
   }
   return out;

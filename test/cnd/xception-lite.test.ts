@@ -9,7 +9,7 @@ import { replace3x3With1x1 } from '../../src/cnd/strategy1.js';
 import { fireModule, setBlockWidth } from '../../src/cnd/strategy2.js';
 import { summarize } from '../../src/analysis/summary.js';
 import type { ModelDescription } from '../../src/models/description.js';
-import { describeModel } from '../../src/models/registry.js';
+import { describeModel } from '../../src/zoo/registry.js';
 import { layersOf } from '../../src/models/walk.js';
 
 const options = { numClasses: 101, inputSize: 224 };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kerasFans, resolveInitializer } from '../../src/models/initializers.js';
-import { layerWeights } from '../../src/models/weights.js';
-import { depthwiseConv2d, separableConv2d } from '../../src/models/layers.js';
+import { kerasFans, resolveInitializer } from '../../src/nn/initializers.js';
+import { layerWeights } from '../../src/layers/index.js';
+import { depthwiseConv2d, separableConv2d } from '../../src/layers/index.js';
 
 describe('initializers', () => {
   it('computes fans on Keras kernel shapes, including depthwise (kh, kw, in, multiplier)', () => {

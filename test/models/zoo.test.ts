@@ -6,13 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { inferShapes } from '../../src/analysis/shapes.js';
-import type {
-  BatchNormalizationLayer,
-  Conv2DLayer,
-  Layer,
-  ModelDescription,
-} from '../../src/models/description.js';
-import { describeModel, listModels, ModelOptionsError } from '../../src/models/registry.js';
+import type { ModelDescription } from '../../src/models/description.js';
+import type { BatchNormalizationLayer, Conv2DLayer, Layer } from '../../src/layers/index.js';
+import { describeModel, listModels, ModelOptionsError } from '../../src/zoo/registry.js';
 import { layersOf, namesOf } from '../../src/models/walk.js';
 
 const run = promisify(execFile);

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randn, randint, tidy, F, Adam, manualSeed } from '../../src/engine/index.js';
-import { buildModel } from '../../src/nn/index.js';
-import { describeModel } from '../../src/models/registry.js';
+import { buildModel } from '../../src/models/build.js';
+import { describeModel } from '../../src/zoo/registry.js';
 import { inferShapes, descriptionInputShape } from '../../src/analysis/shapes.js';
 
 const KERAS_TOTALS: Record<string, { head101: number; backbone?: number }> = {

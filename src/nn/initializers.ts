@@ -82,15 +82,3 @@ export function resolveInitializer(init: Initializer, fans: Fans): Sampling {
     }
   }
 }
-
-/** Short human-readable form for tables and docs. */
-export function initializerLabel(init: Initializer): string {
-  switch (init.name) {
-    case 'constant':
-      return `constant(${init.value})`;
-    case 'variance_scaling':
-      return `variance_scaling(${Number(init.scale.toFixed(4))}, ${init.mode}, ${init.distribution})`;
-    default:
-      return init.name;
-  }
-}

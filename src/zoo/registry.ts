@@ -2,23 +2,24 @@
 //   describeModel('xception-lite', { numClasses: 101, inputSize: 224 })
 // Derived models (xception-lite, mobilenet-v2-fire, ...) are the transforms of src/cnd applied to a
 // family's description, never a second hand-written model.
-import { inferShapes, ShapeError } from '../analysis/shapes.js';
+import { inferShapes } from '../analysis/shapes.js';
+import { ShapeError } from '../layers/index.js';
 import {
   mobileNetV2FireRecipe,
   mobileNetV2LateDownsamplingRecipe,
   xceptionLiteRecipe,
 } from '../cnd/recipes.js';
-import { DESCRIPTION_SCHEMA, type ModelDescription, type Node } from './description.js';
+import { DESCRIPTION_SCHEMA, type ModelDescription, type Node } from '../models/description.js';
 import {
   efficientNetV2Backbone,
   efficientNetV2Preprocessing,
   EFFICIENTNET_V2_VARIANTS,
-} from './efficientnet-v2.js';
-import { classifierHead, tfModePreprocessing } from './head.js';
-import { MOBILENET_V2_ALPHAS, mobileNetV2Backbone } from './mobilenet-v2.js';
-import { namesOf } from './walk.js';
-import { xceptionBackbone } from './xception.js';
-import { xceptionMiniBackbone } from './xception-mini.js';
+} from '../models/efficientnet-v2.js';
+import { classifierHead, tfModePreprocessing } from '../models/head.js';
+import { MOBILENET_V2_ALPHAS, mobileNetV2Backbone } from '../models/mobilenet-v2.js';
+import { namesOf } from '../models/walk.js';
+import { xceptionBackbone } from '../models/xception.js';
+import { xceptionMiniBackbone } from '../models/xception-mini.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
@@ -35,7 +36,11 @@ export interface ModelOptions {
 
 export interface ModelInfo {
   name: string;
+  /** The name as papers, tables and plots print it, e.g. 'Xception-Lite'. */
+  displayName: string;
   family: ModelDescription['family'];
+  /** For the paper's models: their row in the paper's tables (1 = first), the order reports keep. */
+  paperTableRow?: number;
   /** One line for `pareto-edge models`. */
   description: string;
   /** Where the architecture comes from. */
@@ -116,7 +121,9 @@ const ENTRIES: Entry[] = [
   {
     info: {
       name: 'xception',
+      displayName: 'Xception',
       family: 'xception',
+      paperTableRow: 2,
       description:
         'Keras Xception: entry/middle/exit flows of separable convs with residuals (20.9M backbone params)',
       reference: XCEPTION_PAPER,
@@ -128,7 +135,9 @@ const ENTRIES: Entry[] = [
   {
     info: {
       name: 'xception-lite',
+      displayName: 'Xception-Lite',
       family: 'xception',
+      paperTableRow: 1,
       description:
         "The paper's optimized Xception: strategies 1 and 2 of SqueezeNet (1x1 first separable convs, fire-module middle flow, 512-wide entry) plus its code's quirks",
       reference: OUR_PAPER,
@@ -141,7 +150,9 @@ const ENTRIES: Entry[] = [
   {
     info: {
       name: 'mobilenet-v2',
+      displayName: 'MobileNetV2',
       family: 'mobilenet-v2',
+      paperTableRow: 4,
       description: `Keras MobileNetV2: inverted residual blocks with linear bottlenecks (alpha ${MOBILENET_V2_ALPHAS.join('/')}; 2.3M backbone params at 1.0)`,
       reference: MOBILENET_PAPER,
       minInputSize: MIN_INPUT,
@@ -152,6 +163,7 @@ const ENTRIES: Entry[] = [
   {
     info: {
       name: 'mobilenet-v2-fire',
+      displayName: 'MobileNetV2-Fire',
       family: 'mobilenet-v2',
       description:
         'Not in any paper: MobileNetV2 whose identity-residual blocks are SqueezeNet fire modules (strategy 2, parallel expands); untested for accuracy',
@@ -165,6 +177,7 @@ const ENTRIES: Entry[] = [
   {
     info: {
       name: 'mobilenet-v2-late',
+      displayName: 'MobileNetV2-Late',
       family: 'mobilenet-v2',
       description:
         'Not in any paper: MobileNetV2 with its first two downsamplings moved later (strategy 3); same params, larger activation maps; untested for accuracy',
@@ -178,6 +191,7 @@ const ENTRIES: Entry[] = [
   {
     info: {
       name: 'xception-mini',
+      displayName: 'Xception-Mini',
       family: 'xception',
       description:
         "Not in any paper: a three-block miniature of Xception's entry flow (~25k backbone params) for smoke tests and a first look at a data set",
@@ -190,7 +204,10 @@ const ENTRIES: Entry[] = [
   ...(['b0', 'b1'] as const).map((variant): Entry => ({
     info: {
       name: `efficientnet-v2-${variant}`,
+      displayName: `EfficientNetV2-${variant.toUpperCase()}`,
       family: 'efficientnet-v2',
+      // The paper compares B1 only.
+      ...(variant === 'b1' ? { paperTableRow: 3 } : {}),
       description: `Keras EfficientNetV2${variant.toUpperCase()}: Fused-MBConv then MBConv stages with squeeze-excite and swish`,
       reference: EFFICIENTNET_PAPER,
       minInputSize: MIN_INPUT,
@@ -207,6 +224,9 @@ const ENTRIES: Entry[] = [
   })),
 ];
 
+/** The four models the paper compares, in the order its experiments run them. */
+export const PAPER_MODELS = ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v2-b1'] as const;
+
 export function listModels(): ModelInfo[] {
   return ENTRIES.map((e) => e.info);
 }
@@ -217,6 +237,11 @@ export function modelNames(): string[] {
 
 export function modelInfo(name: string): ModelInfo {
   return entry(name).info;
+}
+
+/** The model's display name, or the name itself for a model not in the zoo (e.g. one since removed). */
+export function displayName(name: string): string {
+  return ENTRIES.find((e) => e.info.name === name)?.info.displayName ?? name;
 }
 
 function entry(name: string): Entry {

@@ -1,0 +1,38 @@
+// Activation: an activation function as its own layer; also the ops that conv and dense layers emit
+// for their fused `activation` argument.
+import { Activation, type ActivationKind } from '../nn/index.js';
+import { KEEPS_NOTHING, type LayerDefinition, type Lowering } from './layer.js';
+
+/** Activation functions. 'linear' means none. swish(x) = x * sigmoid(x); relu6(x) = min(max(x, 0), 6). */
+export type ActivationName = ActivationKind;
+
+export interface ActivationLayer {
+  kind: 'Activation';
+  name: string;
+  activation: Exclude<ActivationName, 'linear'>;
+}
+
+export function activation(name: string, fn: ActivationLayer['activation']): ActivationLayer {
+  return { kind: 'Activation', name, activation: fn };
+}
+
+/** The op of an activation applied to tensor x (none for 'linear'); each function is its own op kind. */
+export function lowerActivation(fn: ActivationName, x: number, lowering: Lowering): number {
+  return fn === 'linear' ? x : lowering.emit(fn, [x], lowering.shapeOf(x));
+}
+
+export const activationDefinition: LayerDefinition<ActivationLayer> = {
+  kind: 'Activation',
+  outputShape: (_layer, input) => input,
+  weights: () => [],
+  lower: (layer, x, lowering) => lowerActivation(layer.activation, x, lowering),
+  build: (layer) => new Activation(layer.activation),
+  // libtorch (derivatives.yaml): relu and sigmoid save their result; hardtanh (relu6) and silu
+  // (swish) save their input.
+  ops: {
+    relu: { ...KEEPS_NOTHING, output: true },
+    relu6: { ...KEEPS_NOTHING, input: true },
+    swish: { ...KEEPS_NOTHING, input: true },
+    sigmoid: { ...KEEPS_NOTHING, output: true },
+  },
+};

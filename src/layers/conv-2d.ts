@@ -1,0 +1,163 @@
+// Conv2D: Keras' convolution (grouped when groups > 1), with an optional fused activation.
+import { Conv2D } from '../nn/index.js';
+import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
+import { lowerActivation, type ActivationName } from './activation.js';
+import {
+  channelsOf,
+  countParams,
+  KEEPS_NOTHING,
+  pair,
+  ShapeError,
+  type LayerDefinition,
+  type Padding,
+  type Pair,
+  type Size,
+  type WeightSpec,
+} from './layer.js';
+import { lowerPadding, pixelsOf, windowOutput, type Window } from './window.js';
+
+export interface Conv2DLayer {
+  kind: 'Conv2D';
+  name: string;
+  filters: number;
+  kernelSize: Pair;
+  strides: Pair;
+  padding: Padding;
+  dilationRate: Pair;
+  /** Grouped convolution; input channels must be divisible by it. */
+  groups: number;
+  useBias: boolean;
+  /** Applied after the bias (Keras' `activation=` argument), e.g. the squeeze-excite convs. */
+  activation: ActivationName;
+  kernelInitializer: Initializer;
+  biasInitializer: Initializer;
+}
+
+/** Options every convolution takes, with Keras' defaults. */
+export interface ConvOptions {
+  strides?: Size;
+  /** Keras default 'valid'. */
+  padding?: Padding;
+  dilationRate?: Size;
+  /** Keras default true. */
+  useBias?: boolean;
+  activation?: ActivationName;
+  kernelInitializer?: Initializer;
+  biasInitializer?: Initializer;
+}
+
+export function conv2d(
+  name: string,
+  filters: number,
+  kernelSize: Size,
+  options: ConvOptions & { groups?: number } = {},
+): Conv2DLayer {
+  return {
+    kind: 'Conv2D',
+    name,
+    filters,
+    kernelSize: pair(kernelSize),
+    strides: pair(options.strides ?? 1),
+    padding: options.padding ?? 'valid',
+    dilationRate: pair(options.dilationRate ?? 1),
+    groups: options.groups ?? 1,
+    useBias: options.useBias ?? true,
+    activation: options.activation ?? 'linear',
+    kernelInitializer: options.kernelInitializer ?? GLOROT_UNIFORM,
+    biasInitializer: options.biasInitializer ?? ZEROS,
+  };
+}
+
+/** The sliding window of any convolution description. */
+export function convWindow(
+  layer: Pick<Conv2DLayer, 'kernelSize' | 'strides' | 'dilationRate' | 'padding'>,
+): Window {
+  return {
+    kernel: layer.kernelSize,
+    strides: layer.strides,
+    dilation: layer.dilationRate,
+    padding: layer.padding,
+  };
+}
+
+/** A bias vector of n, if the layer has one; `pytorchName` is its state-dict name. */
+export function biasWeights(
+  layer: { useBias: boolean; biasInitializer: Initializer },
+  n: number,
+  pytorchName = 'bias',
+): WeightSpec[] {
+  if (!layer.useBias) return [];
+  return [
+    {
+      name: 'bias',
+      shape: [n],
+      initializer: layer.biasInitializer,
+      trainable: true,
+      pytorch: { name: pytorchName, shape: [n] },
+    },
+  ];
+}
+
+export const conv2dDefinition: LayerDefinition<Conv2DLayer> = {
+  kind: 'Conv2D',
+  outputShape(layer, input) {
+    const c = channelsOf(input);
+    if (c % layer.groups !== 0)
+      throw new ShapeError(`${layer.name}: ${c} input channels are not divisible by groups=${layer.groups}`);
+    return [...windowOutput(layer, input, convWindow(layer)), layer.filters];
+  },
+  weights(layer, inChannels) {
+    const [kh, kw] = layer.kernelSize;
+    const perGroup = inChannels / layer.groups;
+    return [
+      {
+        name: 'kernel',
+        shape: [kh, kw, perGroup, layer.filters],
+        initializer: layer.kernelInitializer,
+        trainable: true,
+        pytorch: { name: 'weight', shape: [layer.filters, perGroup, kh, kw] },
+      },
+      ...biasWeights(layer, layer.filters),
+    ];
+  },
+  lower(layer, x, lowering, output) {
+    const cin = channelsOf(lowering.shapeOf(x));
+    const [kh, kw] = layer.kernelSize;
+    const padded = lowerPadding(x, lowering, convWindow(layer));
+    const y = lowering.emit('conv', [padded], output, {
+      macs: pixelsOf(output) * kh * kw * (cin / layer.groups) * layer.filters,
+      trainableParams: countParams(conv2dDefinition.weights(layer, cin)).trainable,
+      depthwise: layer.groups > 1 && layer.groups === cin,
+    });
+    return lowerActivation(layer.activation, y, lowering);
+  },
+  build: (layer, input) =>
+    new Conv2D(channelsOf(input), layer.filters, layer.kernelSize, {
+      strides: layer.strides,
+      padding: layer.padding,
+      dilation: layer.dilationRate,
+      groups: layer.groups,
+      useBias: layer.useBias,
+      activation: layer.activation,
+      kernelInitializer: layer.kernelInitializer,
+      biasInitializer: layer.biasInitializer,
+    }),
+  /**
+   * libtorch's convolution saves its input and weight. Workspaces were calibrated on this machine
+   * against PyTorch 1.13 (the same libtorch) with test/analysis/calibration and against the engine
+   * itself (docs/models.md): the forward holds one weight-sized reorder, the backward two weight-sized
+   * tensors (the fresh weight gradient in oneDNN's layout and its plain copy, before it is added into
+   * .grad: 25 MB for Xception's 1536x2048 pointwise conv) and activation-sized temporaries of about its
+   * input + output (oneDNN reorders; they matter where the peak falls in the early, large layers).
+   * Depthwise and separable convolutions emit this op too.
+   */
+  ops: {
+    conv: {
+      ...KEEPS_NOTHING,
+      input: true,
+      backwardWorkspace: 1,
+      forwardWeightWorkspace: 1,
+      backwardWeightWorkspace: 2,
+    },
+  },
+};

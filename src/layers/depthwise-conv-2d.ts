@@ -1,0 +1,109 @@
+// DepthwiseConv2D: one spatial filter per input channel (times depthMultiplier); output channels =
+// input * depthMultiplier.
+import { DepthwiseConv2D } from '../nn/index.js';
+import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
+import { lowerActivation, type ActivationName } from './activation.js';
+import { biasWeights, convWindow, type ConvOptions } from './conv-2d.js';
+import {
+  channelsOf,
+  countParams,
+  pair,
+  type LayerDefinition,
+  type Padding,
+  type Pair,
+  type Size,
+  type WeightSpec,
+} from './layer.js';
+import { lowerPadding, pixelsOf, windowOutput } from './window.js';
+
+export interface DepthwiseConv2DLayer {
+  kind: 'DepthwiseConv2D';
+  name: string;
+  kernelSize: Pair;
+  strides: Pair;
+  padding: Padding;
+  depthMultiplier: number;
+  dilationRate: Pair;
+  useBias: boolean;
+  activation: ActivationName;
+  depthwiseInitializer: Initializer;
+  biasInitializer: Initializer;
+}
+
+export function depthwiseConv2d(
+  name: string,
+  kernelSize: Size,
+  options: Omit<ConvOptions, 'kernelInitializer'> & {
+    depthMultiplier?: number;
+    depthwiseInitializer?: Initializer;
+  } = {},
+): DepthwiseConv2DLayer {
+  return {
+    kind: 'DepthwiseConv2D',
+    name,
+    kernelSize: pair(kernelSize),
+    strides: pair(options.strides ?? 1),
+    padding: options.padding ?? 'valid',
+    depthMultiplier: options.depthMultiplier ?? 1,
+    dilationRate: pair(options.dilationRate ?? 1),
+    useBias: options.useBias ?? true,
+    activation: options.activation ?? 'linear',
+    depthwiseInitializer: options.depthwiseInitializer ?? GLOROT_UNIFORM,
+    biasInitializer: options.biasInitializer ?? ZEROS,
+  };
+}
+
+/**
+ * The depthwise kernel in Keras' layout (kh, kw, in, multiplier), which gives Keras' fans
+ * (fan_in = kh*kw*in, not PyTorch's kh*kw), and PyTorch's (in*multiplier, 1, kh, kw).
+ */
+export function depthwiseKernel(
+  layer: Pick<DepthwiseConv2DLayer, 'kernelSize' | 'depthMultiplier' | 'depthwiseInitializer'>,
+  inChannels: number,
+  pytorchName: string,
+): WeightSpec {
+  const [kh, kw] = layer.kernelSize;
+  return {
+    name: 'depthwise_kernel',
+    shape: [kh, kw, inChannels, layer.depthMultiplier],
+    initializer: layer.depthwiseInitializer,
+    trainable: true,
+    pytorch: { name: pytorchName, shape: [inChannels * layer.depthMultiplier, 1, kh, kw] },
+  };
+}
+
+export const depthwiseConv2dDefinition: LayerDefinition<DepthwiseConv2DLayer> = {
+  kind: 'DepthwiseConv2D',
+  outputShape: (layer, input) => [
+    ...windowOutput(layer, input, convWindow(layer)),
+    channelsOf(input) * layer.depthMultiplier,
+  ],
+  weights: (layer, inChannels) => [
+    depthwiseKernel(layer, inChannels, 'weight'),
+    ...biasWeights(layer, inChannels * layer.depthMultiplier),
+  ],
+  lower(layer, x, lowering, output) {
+    const cin = channelsOf(lowering.shapeOf(x));
+    const [kh, kw] = layer.kernelSize;
+    const padded = lowerPadding(x, lowering, convWindow(layer));
+    const y = lowering.emit('conv', [padded], output, {
+      macs: pixelsOf(output) * kh * kw * cin * layer.depthMultiplier,
+      trainableParams: countParams(depthwiseConv2dDefinition.weights(layer, cin)).trainable,
+      depthwise: true,
+    });
+    return lowerActivation(layer.activation, y, lowering);
+  },
+  build: (layer, input) =>
+    new DepthwiseConv2D(channelsOf(input), layer.kernelSize, {
+      strides: layer.strides,
+      padding: layer.padding,
+      dilation: layer.dilationRate,
+      depthMultiplier: layer.depthMultiplier,
+      useBias: layer.useBias,
+      activation: layer.activation,
+      kernelInitializer: layer.depthwiseInitializer,
+      biasInitializer: layer.biasInitializer,
+    }),
+  // Its op is a 'conv' (./conv-2d.ts) marked depthwise.
+  ops: {},
+};
