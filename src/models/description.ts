@@ -51,7 +51,7 @@ export interface ModelDescription {
   schema: typeof DESCRIPTION_SCHEMA;
   /** Registry name, e.g. 'xception-lite'. */
   name: string;
-  family: 'xception' | 'mobilenet-v2' | 'efficientnet-v2';
+  family: 'xception' | 'mobilenet-v2' | 'efficientnet-v2' | 'squeezenet';
   /** What the model expects: raw RGB pixels in [0, 255]; its preprocessing layers rescale them. */
   input: { height: number; width: number; channels: number; pixelRange: Pair };
   /** Classes of the head, or null when described without a head. */

@@ -20,6 +20,7 @@ import { MOBILENET_V2_ALPHAS, mobileNetV2Backbone } from '../models/mobilenet-v2
 import { namesOf } from '../models/walk.js';
 import { xceptionBackbone } from '../models/xception.js';
 import { xceptionMiniBackbone } from '../models/xception-mini.js';
+import { squeezeNetBackbone } from '../models/squeezenet.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
@@ -75,6 +76,7 @@ interface Entry {
 const MIN_INPUT = 32;
 const XCEPTION_PAPER = 'Chollet, Xception, CVPR 2017; Keras applications/xception.py';
 const MOBILENET_PAPER = 'Sandler et al., MobileNetV2, CVPR 2018; Keras applications/mobilenet_v2.py';
+const SQUEEZENET_PAPER = 'Iandola et al., SqueezeNet, arXiv:1602.07360 (v1.1 as torchvision squeezenet1_1)';
 const EFFICIENTNET_PAPER = 'Tan & Le, EfficientNetV2, ICML 2021; Keras applications/efficientnet_v2.py';
 const OUR_PAPER =
   'Mih et al., Achieving Pareto Optimality ..., Canadian AI 2024, section 3.3 and its public code';
@@ -200,6 +202,19 @@ const ENTRIES: Entry[] = [
       extraOptions: [],
     },
     describe: (o) => assemble('xception-mini', 'xception', o, tfModePreprocessing(), xceptionMiniBackbone()),
+  },
+  {
+    info: {
+      name: 'squeezenet-1.1',
+      displayName: 'SqueezeNet 1.1',
+      family: 'squeezenet',
+      description:
+        "SqueezeNet 1.1, where the paper's three strategies come from: fire modules (1x1 squeeze, 1x1 + 3x3 expands) between max pools, no BatchNorm (0.72M backbone params)",
+      reference: SQUEEZENET_PAPER,
+      minInputSize: MIN_INPUT,
+      extraOptions: [],
+    },
+    describe: (o) => assemble('squeezenet-1.1', 'squeezenet', o, tfModePreprocessing(), squeezeNetBackbone()),
   },
   ...(['b0', 'b1'] as const).map((variant): Entry => ({
     info: {
