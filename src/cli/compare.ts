@@ -7,7 +7,7 @@ import { PRESETS, PAPER_MODELS, planRuns, type ExperimentSpec } from '../experim
 import { runExperiment } from '../experiment/runner.js';
 import { comparisonTables } from '../experiment/table.js';
 import { modelNames } from '../models/registry.js';
-import { parseFreeze, type Freeze } from '../train/index.js';
+import { parseFreeze } from '../train/index.js';
 import { RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
 import { integer } from './parse.js';
@@ -39,9 +39,9 @@ export function registerCompare(program: Command): void {
     .option('--config <file>', 'a JSON experiment spec: {models, datasets, settings, pretrainedFrom, train}')
     .option('--models <list>', `comma-separated models (default: ${PAPER_MODELS.join(',')})`)
     .option('--data <dir|synthetic-pcb>', "the data set (overrides the preset's)")
-    .option('--epochs <n>', 'epochs per run', integer('--epochs'))
-    .option('--input <n>', 'input side in pixels', integer('--input'))
-    .option('--batch <n>', 'batch size', integer('--batch'))
+    .option('--epochs <n>', 'epochs per run', integer())
+    .option('--input <n>', 'input side in pixels', integer())
+    .option('--batch <n>', 'batch size', integer())
     .option('--pretrained-from <exp>', 'an earlier experiment whose runs initialise a pre-trained setting')
     .option(
       '--freeze <what>',
@@ -135,14 +135,6 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
         'the pretrained setting needs --pretrained-from EXP_DIR (an experiment with finished runs of the same models)',
       );
   }
-  if (flags.freeze) base.pretrainedFreeze = freezeFlag(flags.freeze);
+  if (flags.freeze) base.pretrainedFreeze = parseFreeze(flags.freeze);
   return { ...base, pretrainedFrom };
-}
-
-function freezeFlag(text: string): Freeze {
-  try {
-    return parseFreeze(text);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
 }

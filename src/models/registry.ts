@@ -19,6 +19,7 @@ import { MOBILENET_V2_ALPHAS, mobileNetV2Backbone } from './mobilenet-v2.js';
 import { namesOf } from './walk.js';
 import { xceptionBackbone } from './xception.js';
 import { xceptionMiniBackbone } from './xception-mini.js';
+import { UserInputError } from '../util/errors.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
@@ -49,7 +50,7 @@ export interface ModelInfo {
 }
 
 /** A mistake in the model name or options; the message lists what is valid. */
-export class ModelOptionsError extends RangeError {
+export class ModelOptionsError extends UserInputError {
   override name = 'ModelOptionsError';
 }
 
