@@ -1,10 +1,10 @@
 // `pareto-edge compare`: train several models on the same data (a matrix of models × datasets ×
 // settings) into one experiment directory, then print the paper-style comparison.
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PRESETS, PAPER_MODELS, planRuns, type ExperimentSpec } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/runner.js';
+import { readExperimentSpec } from '../experiment/spec-file.js';
 import { comparisonTables } from '../experiment/table.js';
 import { modelNames } from '../models/registry.js';
 import { parseFreeze } from '../train/index.js';
@@ -77,6 +77,20 @@ export function registerCompare(program: Command): void {
     });
 }
 
+/** --models a,b,c; a spec file's models are checked where it is read. */
+function modelList(text: string): string[] {
+  const models = text
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const unknown = models.filter((m) => !modelNames().includes(m));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--models: unknown model ${unknown.join(', ')}; choose from ${modelNames().join(', ')}`,
+    );
+  return models;
+}
+
 async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
   let base: Omit<ExperimentSpec, 'pretrainedFrom'> & { pretrainedFrom?: string | null };
   if (flags.preset && flags.config) throw new UsageError('pass either --preset or --config, not both');
@@ -90,7 +104,7 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
       throw new UsageError(`--preset ${flags.preset} needs --data: ${preset.needsData}`);
     base = structuredClone(preset.spec);
   } else if (flags.config) {
-    base = JSON.parse(await readFile(flags.config, 'utf8')) as ExperimentSpec;
+    base = await readExperimentSpec(flags.config);
   } else {
     if (!flags.data)
       throw new UsageError('pass --data DIR|synthetic-pcb (or --preset NAME, or --config FILE)');
@@ -107,14 +121,7 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     const name = key && flags.preset ? key : path.basename(path.resolve(flags.data));
     base.datasets = { [name]: flags.data };
   }
-  if (flags.models)
-    base.models = flags.models
-      .split(',')
-      .map((m) => m.trim())
-      .filter(Boolean);
-  const unknown = base.models.filter((m) => !modelNames().includes(m));
-  if (unknown.length > 0)
-    throw new UsageError(`unknown model ${unknown.join(', ')}; choose from ${modelNames().join(', ')}`);
+  if (flags.models) base.models = modelList(flags.models);
   base.train = {
     ...base.train,
     ...(flags.epochs ? { epochs: flags.epochs } : {}),
