@@ -36,7 +36,10 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('train and compare several models on the same data, one run after another (resumable)')
     .option('--preset <name>', `a built-in experiment (${presets})`)
-    .option('--config <file>', 'a JSON experiment spec: {models, datasets, settings, pretrainedFrom, train}')
+    .option(
+      '--config <file>',
+      'a JSON experiment spec: {models, datasets} and optionally settings, pretrainedFrom, pretrainedDataset, pretrainedFreeze, train (TrainConfig fields)',
+    )
     .option('--models <list>', `comma-separated models (default: ${PAPER_MODELS.join(',')})`)
     .option('--data <dir|synthetic-pcb>', "the data set (overrides the preset's)")
     .option('--epochs <n>', 'epochs per run', integer())
