@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadWeights, type DescribedModel } from '../nn/index.js';
 import { nodesOf } from '../models/walk.js';
 import type { Freeze } from './config.js';
+import { TrainInputError } from './errors.js';
 
 /** State-dict names under the classifier head (the top-level node with role 'head'). */
 export function headPrefix(model: DescribedModel): string | null {
@@ -28,7 +29,7 @@ export async function initFromRun(
   const { missing } = await loadWeights(model, file, { strict: false, skip });
   const missingBackbone = missing.filter((name) => !skip(name));
   if (missingBackbone.length > 0) {
-    throw new Error(
+    throw new TrainInputError(
       `${file} lacks ${missingBackbone.length} of this model's tensors (e.g. ${missingBackbone[0]}): it was trained with a different architecture`,
     );
   }
@@ -54,7 +55,7 @@ export function applyFreeze(model: DescribedModel, freeze: Freeze): { frozen: nu
     } else {
       const blocks = blockPrefixes(model);
       if (freeze.lastBlocks > blocks.length) {
-        throw new Error(
+        throw new TrainInputError(
           `--freeze last:${freeze.lastBlocks} asks for more blocks than ${model.description.name} has (${blocks.length})`,
         );
       }
