@@ -42,11 +42,11 @@ export function registerBench(program: Command): void {
   program
     .command('bench <model>')
     .description('time a training step and inference of a model on random inputs, with peak memory')
-    .option('--input <n>', 'input side in pixels', integer('--input'), 96)
-    .option('--batch <n>', 'batch size', integer('--batch'), 16)
-    .option('--steps <n>', 'timed training steps (after 3 warm-up steps)', integer('--steps'), 10)
-    .option('--classes <n>', 'classes of the head', integer('--classes', { min: 2 }), 2)
-    .option('--threads <n>', 'intra-op threads (default: every core)', integer('--threads'))
+    .option('--input <n>', 'input side in pixels', integer(), 96)
+    .option('--batch <n>', 'batch size', integer(), 16)
+    .option('--steps <n>', 'timed training steps (after 3 warm-up steps)', integer(), 10)
+    .option('--classes <n>', 'classes of the head', integer({ min: 2 }), 2)
+    .option('--threads <n>', 'intra-op threads (default: every core)', integer())
     .option('--channels-last', 'NHWC memory format')
     .option('--json', 'print the result as JSON')
     .action((model: string, flags: BenchFlags) => {

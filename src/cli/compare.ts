@@ -1,13 +1,13 @@
 // `pareto-edge compare`: train several models on the same data (a matrix of models × datasets ×
 // settings) into one experiment directory, then print the paper-style comparison.
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PRESETS, planRuns, type ExperimentSpec } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/runner.js';
+import { readExperimentSpec } from '../experiment/spec-file.js';
 import { comparisonTables } from '../experiment/table.js';
 import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
-import { parseFreeze, type Freeze } from '../train/index.js';
+import { parseFreeze } from '../train/index.js';
 import { RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
 import { integer } from './parse.js';
@@ -36,12 +36,15 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('train and compare several models on the same data, one run after another (resumable)')
     .option('--preset <name>', `a built-in experiment (${presets})`)
-    .option('--config <file>', 'a JSON experiment spec: {models, datasets, settings, pretrainedFrom, train}')
+    .option(
+      '--config <file>',
+      'a JSON experiment spec: {models, datasets} and optionally settings, pretrainedFrom, pretrainedDataset, pretrainedFreeze, train (TrainConfig fields)',
+    )
     .option('--models <list>', `comma-separated models (default: ${PAPER_MODELS.join(',')})`)
     .option('--data <dir|synthetic-pcb>', "the data set (overrides the preset's)")
-    .option('--epochs <n>', 'epochs per run', integer('--epochs'))
-    .option('--input <n>', 'input side in pixels', integer('--input'))
-    .option('--batch <n>', 'batch size', integer('--batch'))
+    .option('--epochs <n>', 'epochs per run', integer())
+    .option('--input <n>', 'input side in pixels', integer())
+    .option('--batch <n>', 'batch size', integer())
     .option('--pretrained-from <exp>', 'an earlier experiment whose runs initialise a pre-trained setting')
     .option(
       '--freeze <what>',
@@ -77,6 +80,20 @@ export function registerCompare(program: Command): void {
     });
 }
 
+/** --models a,b,c; a spec file's models are checked where it is read. */
+function modelList(text: string): string[] {
+  const models = text
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  const unknown = models.filter((m) => !modelNames().includes(m));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--models: unknown model ${unknown.join(', ')}; choose from ${modelNames().join(', ')}`,
+    );
+  return models;
+}
+
 async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
   let base: Omit<ExperimentSpec, 'pretrainedFrom'> & { pretrainedFrom?: string | null };
   if (flags.preset && flags.config) throw new UsageError('pass either --preset or --config, not both');
@@ -90,7 +107,7 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
       throw new UsageError(`--preset ${flags.preset} needs --data: ${preset.needsData}`);
     base = structuredClone(preset.spec);
   } else if (flags.config) {
-    base = JSON.parse(await readFile(flags.config, 'utf8')) as ExperimentSpec;
+    base = await readExperimentSpec(flags.config);
   } else {
     if (!flags.data)
       throw new UsageError('pass --data DIR|synthetic-pcb (or --preset NAME, or --config FILE)');
@@ -107,14 +124,7 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     const name = key && flags.preset ? key : path.basename(path.resolve(flags.data));
     base.datasets = { [name]: flags.data };
   }
-  if (flags.models)
-    base.models = flags.models
-      .split(',')
-      .map((m) => m.trim())
-      .filter(Boolean);
-  const unknown = base.models.filter((m) => !modelNames().includes(m));
-  if (unknown.length > 0)
-    throw new UsageError(`unknown model ${unknown.join(', ')}; choose from ${modelNames().join(', ')}`);
+  if (flags.models) base.models = modelList(flags.models);
   base.train = {
     ...base.train,
     ...(flags.epochs ? { epochs: flags.epochs } : {}),
@@ -135,14 +145,6 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
         'the pretrained setting needs --pretrained-from EXP_DIR (an experiment with finished runs of the same models)',
       );
   }
-  if (flags.freeze) base.pretrainedFreeze = freezeFlag(flags.freeze);
+  if (flags.freeze) base.pretrainedFreeze = parseFreeze(flags.freeze);
   return { ...base, pretrainedFrom };
-}
-
-function freezeFlag(text: string): Freeze {
-  try {
-    return parseFreeze(text);
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
 }

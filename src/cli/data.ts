@@ -13,15 +13,7 @@ import type { SplitRatios } from '../data/split.js';
 import { DEFAULT_SYNTH_OPTIONS, writeSyntheticPcb, type SynthTask } from '../data/synth/generate.js';
 import type { AspectMode, SplitName } from '../data/types.js';
 import { UsageError } from './errors.js';
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new UsageError(`${name} must be an integer >= ${min}, got '${value}'`);
-    return n;
-  };
-}
+import { integer } from './parse.js';
 
 /** "800,200,200" = train,val,test; a single N means N for train and N/4 each for val and test. */
 export function parseCounts(value: string): Record<SplitName, number> {
@@ -54,7 +46,7 @@ const datasetOptions = (command: Command) =>
       'split fractions for a folder of class folders (default 0.7,0.15,0.15)',
       parseRatios,
     )
-    .option('--split-seed <n>', 'seed of that split (default 42)', integer('--split-seed', 0))
+    .option('--split-seed <n>', 'seed of that split (default 42)', integer({ min: 0 }))
     .option('--split-file <file>', 'read the split from this file if it exists, else write it there');
 
 interface DatasetFlags {
@@ -100,13 +92,13 @@ export function registerData(program: Command, output: DataCommandOutput = proce
         .choices(['binary', 'six-class'])
         .default('binary'),
     )
-    .option('--size <px>', 'image side in pixels', integer('--size', 16), DEFAULT_SYNTH_OPTIONS.size)
+    .option('--size <px>', 'image side in pixels', integer({ min: 16 }), DEFAULT_SYNTH_OPTIONS.size)
     .addOption(
       new Option('--count <train,val,test>', 'images per split')
         .argParser(parseCounts)
         .default(DEFAULT_SYNTH_OPTIONS.counts, Object.values(DEFAULT_SYNTH_OPTIONS.counts).join(',')),
     )
-    .option('--seed <n>', 'generator seed', integer('--seed', 0), DEFAULT_SYNTH_OPTIONS.seed)
+    .option('--seed <n>', 'generator seed', integer({ min: 0 }), DEFAULT_SYNTH_OPTIONS.seed)
     .option('--quiet', 'no progress output')
     .action(
       async (flags: {
@@ -151,15 +143,15 @@ export function registerData(program: Command, output: DataCommandOutput = proce
       .addOption(
         new Option('--split <split>', 'which split').choices(['train', 'val', 'test']).default('train'),
       )
-      .option('--samples <n>', 'rows (images)', integer('--samples', 1), 8)
-      .option('--variants <n>', 'augmented draws per image', integer('--variants', 0), 5)
-      .option('--size <px>', 'model input side', integer('--size', 8), 96)
+      .option('--samples <n>', 'rows (images)', integer(), 8)
+      .option('--variants <n>', 'augmented draws per image', integer({ min: 0 }), 5)
+      .option('--size <px>', 'model input side', integer({ min: 8 }), 96)
       .addOption(
         new Option('--aspect <mode>', 'fit to the input')
           .choices(['stretch', 'center-crop'])
           .default('stretch'),
       )
-      .option('--seed <n>', 'augmentation seed', integer('--seed', 0), 0),
+      .option('--seed <n>', 'augmentation seed', integer({ min: 0 }), 0),
   ).action(
     async (
       spec: string,
@@ -192,11 +184,11 @@ export function registerData(program: Command, output: DataCommandOutput = proce
       .option(
         '--threshold <bits>',
         'pHash Hamming distance counted as near-duplicate',
-        integer('--threshold', 0),
+        integer({ min: 0 }),
         4,
       )
       .option('--no-dihedral', 'do not match flipped or 90°-rotated copies')
-      .option('--examples <n>', 'closest pairs kept in the report', integer('--examples', 0), 20)
+      .option('--examples <n>', 'closest pairs kept in the report', integer({ min: 0 }), 20)
       .option('--quiet', 'no progress output'),
   ).action(
     async (

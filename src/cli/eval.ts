@@ -1,8 +1,8 @@
 // `pareto-edge eval RUN_DIR`: accuracy, per-class accuracy, confusion matrix and latency of a trained run.
 import type { Command } from 'commander';
 import path from 'node:path';
-import { createLoaders, openDataset, resolveDataDir, DataError, type SplitName } from '../data/index.js';
-import { evaluate, TrainInputError } from '../train/index.js';
+import { createLoaders, openDataset, resolveDataDir, type SplitName } from '../data/index.js';
+import { evaluate } from '../train/index.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureInference } from '../train/step.js';
 import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
@@ -29,11 +29,7 @@ export function registerEval(program: Command): void {
     .action(async (runDir: string, flags: EvalFlags) => {
       if (!['train', 'val', 'test'].includes(flags.split))
         throw new UsageError(`--split must be train, val or test, got "${flags.split}"`);
-      const result = await evaluateRun(path.resolve(runDir), flags).catch((error) => {
-        if (error instanceof TrainInputError || error instanceof DataError)
-          throw new UsageError(error.message);
-        throw error;
-      });
+      const result = await evaluateRun(path.resolve(runDir), flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else process.stdout.write(formatEvaluation(result));
     });

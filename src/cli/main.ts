@@ -1,8 +1,9 @@
 // The pareto-edge command line: one file per command under src/cli/, each exporting register().
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
-import { reportCliError } from './errors.js';
+import { reportCliError, throwCommanderErrors } from './errors.js';
 import { registerModels } from './models.js';
 import { registerReport } from './report.js';
 import { registerSummary } from './summary.js';
@@ -14,7 +15,6 @@ import { registerCompare } from './compare.js';
 export function buildProgram(): Command {
   const program = new Command('pareto-edge')
     .description('Design, train on-device and compare compact CNNs for resource-constrained edge hardware')
-    .showHelpAfterError()
     .version(packageVersion());
   registerDoctor(program);
   registerData(program);
@@ -25,6 +25,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerBench(program);
   registerCompare(program);
+  throwCommanderErrors(program);
   return program;
 }
 
@@ -36,6 +37,8 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** The version in package.json, which sits three folders above the compiled dist/src/cli/main.js. */
 function packageVersion(): string {
-  return '0.1.0';
+  const manifest = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }

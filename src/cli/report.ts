@@ -2,12 +2,10 @@
 // self-contained report.html plus SVG/PNG figures and CSV/Markdown tables.
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { ReportInputError } from '../report/errors.js';
 import { loadExperiment, writeReport } from '../report/index.js';
 import { DEFAULT_OBJECTIVES, METRIC_ALIASES } from '../report/metrics.js';
 import { DEFAULT_BASELINE } from '../report/models.js';
 import { parseAccuracyFrontier, parseBytes } from '../report/option-parsing.js';
-import { UsageError } from './errors.js';
 
 interface ReportCliOptions {
   out?: string;
@@ -41,14 +39,7 @@ export function registerReport(program: Command): void {
       DEFAULT_OBJECTIVES,
     )
     .option('--baseline <model>', 'model the tables mark ↑/↓ against', DEFAULT_BASELINE)
-    .action(async (expDir: string, options: ReportCliOptions) => {
-      try {
-        await runReport(expDir, options);
-      } catch (error) {
-        if (error instanceof ReportInputError) throw new UsageError(error.message);
-        throw error;
-      }
-    });
+    .action(runReport);
 }
 
 async function runReport(expDir: string, options: ReportCliOptions): Promise<void> {

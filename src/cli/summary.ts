@@ -3,15 +3,16 @@
 import type { Command } from 'commander';
 import { MEMORY_PRESETS, type MemoryPresetName } from '../analysis/memory.js';
 import { summarize, type ModelSummary } from '../analysis/summary.js';
-import { describeModel, ModelOptionsError, type ModelOptions } from '../zoo/registry.js';
+import { describeModel, type ModelOptions } from '../zoo/registry.js';
 import { UsageError } from './errors.js';
+import { integer, positiveNumber } from './parse.js';
 
 interface SummaryCliOptions {
-  input: string;
-  classes: string;
-  batch: string;
+  input: number;
+  classes: number;
+  batch: number;
   head: boolean;
-  alpha?: string;
+  alpha?: number;
   memoryModel: string;
   json?: boolean;
   describe?: boolean;
@@ -24,11 +25,15 @@ export function registerSummary(program: Command): void {
       'layer table, params, MACs and predicted training memory of a model (see `pareto-edge models`)',
     )
     .argument('<model>', 'model name from `pareto-edge models`')
-    .option('--input <N>', 'input image side in pixels (>= 32)', '224')
-    .option('--classes <K>', 'classes of the head', '1000')
-    .option('--batch <B>', 'batch size for the memory prediction', '16')
+    .option('--input <N>', 'input image side in pixels (>= 32)', integer(), 224)
+    .option('--classes <K>', 'classes of the head', integer(), 1000)
+    .option('--batch <B>', 'batch size for the memory prediction', integer(), 16)
     .option('--no-head', 'describe the backbone without the GlobalAveragePooling -> Dropout -> Dense head')
-    .option('--alpha <A>', 'MobileNetV2 width multiplier (0.35, 0.5, 0.75, 1.0, 1.3, 1.4 or any > 0)')
+    .option(
+      '--alpha <A>',
+      'MobileNetV2 width multiplier (0.35, 0.5, 0.75, 1.0, 1.3, 1.4 or any > 0)',
+      positiveNumber,
+    )
     .option(
       '--memory-model <name>',
       `how the training step holds memory: ${Object.entries(MEMORY_PRESETS)
@@ -40,47 +45,26 @@ export function registerSummary(program: Command): void {
     .option('--describe', 'print the architecture description (JSON) instead of the summary')
     .action((model: string, options: SummaryCliOptions) => {
       const modelOptions: ModelOptions = {
-        inputSize: wholeNumber('--input', options.input),
-        numClasses: wholeNumber('--classes', options.classes),
+        inputSize: options.input,
+        numClasses: options.classes,
         includeHead: options.head,
+        ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
       };
-      if (options.alpha !== undefined) modelOptions.alpha = positiveNumber('--alpha', options.alpha);
-      const batchSize = wholeNumber('--batch', options.batch);
       if (!(options.memoryModel in MEMORY_PRESETS))
         throw new UsageError(
           `unknown --memory-model '${options.memoryModel}'; models: ${Object.keys(MEMORY_PRESETS).join(', ')}`,
         );
       const preset = options.memoryModel as MemoryPresetName;
-      let description;
-      try {
-        description = describeModel(model, modelOptions);
-      } catch (error) {
-        if (error instanceof ModelOptionsError) throw new UsageError(error.message);
-        throw error;
-      }
+      const description = describeModel(model, modelOptions);
       if (options.describe) {
         process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
         return;
       }
-      const summary = summarize(description, { batchSize, preset });
+      const summary = summarize(description, { batchSize: options.batch, preset });
       process.stdout.write(
         options.json ? `${JSON.stringify(summaryJson(summary), null, 2)}\n` : formatSummary(summary),
       );
     });
-}
-
-function wholeNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1)
-    throw new UsageError(`${flag} needs a whole number >= 1; got '${text}'`);
-  return value;
-}
-
-function positiveNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new UsageError(`${flag} needs a number > 0; got '${text}'`);
-  return value;
 }
 
 /** The JSON form: totals first, then one row per layer. */

@@ -1,14 +1,7 @@
 // `pareto-edge train`: train one model on a data folder or the generated PCB set.
 import type { Command } from 'commander';
 import path from 'node:path';
-import {
-  train,
-  DEFAULT_TRAIN_CONFIG,
-  parseFreeze,
-  parseSchedule,
-  TrainInputError,
-  type TrainConfig,
-} from '../train/index.js';
+import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConfig } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { trainProgress } from './train-progress.js';
 import { integer, positiveNumber } from './parse.js';
@@ -52,10 +45,10 @@ export function registerTrain(program: Command): void {
     .description('train a model on the device, measuring time, memory and energy per epoch')
     .requiredOption('--model <name>', 'zoo model (see `pareto-edge models`)')
     .requiredOption('--data <dir|synthetic-pcb>', 'image folder, caltech101, or the generated PCB set')
-    .option('--input <n>', 'input side in pixels', integer('--input'), d.inputSize)
-    .option('--epochs <n>', 'epochs', integer('--epochs'), d.epochs)
-    .option('--batch <n>', 'batch size', integer('--batch'), d.batchSize)
-    .option('--threads <n>', 'intra-op threads (default: every core)', integer('--threads'))
+    .option('--input <n>', 'input side in pixels', integer(), d.inputSize)
+    .option('--epochs <n>', 'epochs', integer(), d.epochs)
+    .option('--batch <n>', 'batch size', integer(), d.batchSize)
+    .option('--threads <n>', 'intra-op threads (default: every core)', integer())
     .option('--out <dir>', 'run directory (default: runs/<model>-<data>)')
     .option('--init-from <run>', 'initialise the backbone from an earlier run (transfer learning)')
     .option('--keep-head', "also keep the earlier run's head (same classes only)")
@@ -66,42 +59,32 @@ export function registerTrain(program: Command): void {
     )
     .option('--resume', 'continue the run in --out where its last checkpoint left it')
     .option('--optimizer <name>', 'adam, adamw or sgd', d.optimizer)
-    .option('--lr <rate>', 'learning rate', positiveNumber('--lr'), d.learningRate)
+    .option('--lr <rate>', 'learning rate', positiveNumber, d.learningRate)
     .option('--schedule <s>', 'constant, step:EVERY:FACTOR or cosine[:MIN_LR]', 'constant')
     .option(
       '--early-stopping <patience>',
       'stop when validation accuracy has not improved for this many epochs',
-      integer('--early-stopping'),
+      integer(),
     )
-    .option(
-      '--seed <n>',
-      'seed for initialisation, shuffling, augmentation and dropout',
-      integer('--seed'),
-      d.seed,
-    )
+    .option('--seed <n>', 'seed for initialisation, shuffling, augmentation and dropout', integer(), d.seed)
     .option('--no-augment', "train without the paper's augmentation")
     .option('--channels-last', 'NHWC memory format (often faster on CPUs; measure with `pareto-edge bench`)')
     .option('--no-cache', 'decode JPEGs every epoch instead of caching resized images on disk')
-    .option('--workers <n>', 'data loader threads (default: one per core)', integer('--workers'))
+    .option('--workers <n>', 'data loader threads (default: one per core)', integer())
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
-    .option('--alpha <a>', 'MobileNetV2 width multiplier', positiveNumber('--alpha'))
+    .option('--alpha <a>', 'MobileNetV2 width multiplier', positiveNumber)
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);
       const out = flags.out ?? path.join('runs', `${flags.model}-${path.basename(flags.data)}`);
-      try {
-        const result = await train(config, out, {
-          resume: flags.resume,
-          quiet: flags.json,
-          events: trainProgress(),
-        });
-        if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
-        else process.stdout.write(formatRunSummary(result.summary, result.runDir));
-      } catch (error) {
-        if (error instanceof TrainInputError) throw new UsageError(error.message);
-        throw error;
-      }
+      const result = await train(config, out, {
+        resume: flags.resume,
+        quiet: flags.json,
+        events: trainProgress(),
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
+      else process.stdout.write(formatRunSummary(result.summary, result.runDir));
     });
 }
 
@@ -109,33 +92,29 @@ function toConfig(flags: TrainFlags): TrainConfig {
   if (!['adam', 'adamw', 'sgd'].includes(flags.optimizer)) {
     throw new UsageError(`--optimizer must be adam, adamw or sgd, got "${flags.optimizer}"`);
   }
-  try {
-    return {
-      ...DEFAULT_TRAIN_CONFIG,
-      model: flags.model,
-      ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
-      data: flags.data,
-      dropBackground: flags.dropBackground ?? false,
-      inputSize: flags.input,
-      epochs: flags.epochs,
-      batchSize: flags.batch,
-      threads: flags.threads ?? null,
-      optimizer: flags.optimizer as TrainConfig['optimizer'],
-      learningRate: flags.lr,
-      schedule: parseSchedule(flags.schedule),
-      earlyStopping:
-        flags.earlyStopping !== undefined ? { metric: 'valAcc', patience: flags.earlyStopping } : null,
-      seed: flags.seed,
-      augment: flags.augment,
-      channelsLast: flags.channelsLast ?? false,
-      cacheImages: flags.cache,
-      workers: flags.workers ?? null,
-      initFrom: flags.initFrom ? path.resolve(flags.initFrom) : null,
-      keepHead: flags.keepHead ?? false,
-      freeze: parseFreeze(flags.freeze),
-      recalibrateBatchNorm: flags.recalibrateBn ?? false,
-    };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return {
+    ...DEFAULT_TRAIN_CONFIG,
+    model: flags.model,
+    ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
+    data: flags.data,
+    dropBackground: flags.dropBackground ?? false,
+    inputSize: flags.input,
+    epochs: flags.epochs,
+    batchSize: flags.batch,
+    threads: flags.threads ?? null,
+    optimizer: flags.optimizer as TrainConfig['optimizer'],
+    learningRate: flags.lr,
+    schedule: parseSchedule(flags.schedule),
+    earlyStopping:
+      flags.earlyStopping !== undefined ? { metric: 'valAcc', patience: flags.earlyStopping } : null,
+    seed: flags.seed,
+    augment: flags.augment,
+    channelsLast: flags.channelsLast ?? false,
+    cacheImages: flags.cache,
+    workers: flags.workers ?? null,
+    initFrom: flags.initFrom ? path.resolve(flags.initFrom) : null,
+    keepHead: flags.keepHead ?? false,
+    freeze: parseFreeze(flags.freeze),
+    recalibrateBatchNorm: flags.recalibrateBn ?? false,
+  };
 }

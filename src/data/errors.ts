@@ -1,7 +1,7 @@
-// Data errors are the user's to fix (a wrong folder, a missing class, no network), so they are
-// UsageErrors: the CLI shows the message alone, and the message names the problem and the fix.
-import { UsageError } from '../cli/errors.js';
+// Data errors are the user's to fix (a wrong folder, a missing class, no network): the message
+// names the problem and the fix.
+import { UserInputError } from '../util/errors.js';
 
-export class DataError extends UsageError {
+export class DataError extends UserInputError {
   override name = 'DataError';
 }

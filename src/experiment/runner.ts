@@ -1,7 +1,8 @@
 // Runs an experiment's runs one after another. A finished run is never redone, an interrupted one
 // resumes from its checkpoint, and a failed one is recorded while the rest go on.
 import path from 'node:path';
-import { train, TrainInputError, RunDir, type TrainEvents } from '../train/index.js';
+import { train, RunDir, type TrainEvents } from '../train/index.js';
+import { UserInputError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentSpec, PlannedRun } from './plan.js';
 
@@ -63,7 +64,7 @@ async function runOne(run: PlannedRun, events: RunnerEvents): Promise<RunOutcome
     return { id: run.id, status: 'finished', dir: run.dir };
   } catch (error) {
     const message =
-      error instanceof TrainInputError ? error.message : ((error as Error).stack ?? String(error));
+      error instanceof UserInputError ? error.message : ((error as Error).stack ?? String(error));
     return { id: run.id, status: 'failed', dir: run.dir, error: message };
   }
 }

@@ -2,7 +2,6 @@
 // memory (sampled by a worker thread), the paper's whole-system figure, CPU use and energy.
 // docs/measurement.md says what each number means and how it is taken.
 import { memoryStats, resetPeakMemory } from '../engine/index.js';
-import type { EpochRecord } from '../train/run-summary.js';
 import {
   RssReader,
   readProcessMemoryStatus,
@@ -228,6 +227,30 @@ export class EpochMeter {
     this.sampler.close();
     this.rss.close();
   }
+}
+
+/** One row of history.csv: the paper's columns (Epoch, Loss, Acc, Val_acc, Mem_Use, Time) and ours. */
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  acc: number;
+  valLoss: number;
+  valAcc: number;
+  learningRate: number;
+  /** Wall time of the epoch's training pass, seconds (the paper's Time). */
+  timeS: number;
+  imagesPerS: number;
+  /** Peak bytes of live tensor memory during the epoch, from the engine's counting allocator. */
+  peakTensorBytes: number;
+  /** Peak and mean resident set size of the process, sampled from /proc while training. */
+  peakRssBytes: number;
+  meanRssBytes: number;
+  /** The paper's figure: whole-system used RAM read once at the end of the epoch (like jtop). */
+  paperMemBytes: number;
+  /** Process CPU time over wall time (1.0 = one core busy). */
+  cpuUtilization: number;
+  /** Energy over the epoch from powercap/RAPL, or null where the machine exposes none. */
+  energyJ: number | null;
 }
 
 /** The EpochRecord fields a measurement fills (the trainer adds loss, accuracy and learning rate). */

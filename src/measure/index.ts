@@ -4,6 +4,7 @@ export {
   epochRecordFields,
   formatEpochMeasurement,
   type EpochMeasurement,
+  type EpochRecord,
   type EpochMeterOptions,
   type TensorMemorySource,
 } from './epoch-meter.js';
@@ -13,6 +14,7 @@ export {
   latencyStats,
   type LatencyOptions,
   type LatencyResult,
+  type LatencyStats,
 } from './latency.js';
 export { ResourceSampler, type ResourceSamplerOptions, type SamplerResult } from './resource-sampler.js';
 export {

@@ -1,7 +1,11 @@
 // Latency of a repeated call (inference on one batch, or on one image): warm-up calls first, not
 // timed, then one wall-clock time per call, summarised by median and 95th percentile.
-import type { LatencyStats } from '../train/run-summary.js';
 import { summarize } from './stats.js';
+
+export interface LatencyStats {
+  median: number;
+  p95: number;
+}
 
 export interface LatencyOptions {
   /** Untimed calls first: lazy initialisation, allocator cache, oneDNN primitive creation (default 3). */

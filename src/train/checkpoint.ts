@@ -12,7 +12,7 @@ import {
   type Tensor,
 } from '../engine/index.js';
 import type { Module } from '../nn/index.js';
-import type { EpochRecord } from './run-summary.js';
+import type { EpochRecord } from '../measure/index.js';
 
 export interface Progress {
   /** Epochs completed (the next epoch to run, 0-based). */

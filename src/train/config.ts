@@ -1,5 +1,6 @@
 // What a training run is asked to do. Saved in run.json so a run can be resumed, compared and
 // repeated; everything that changes the numbers is here, with Keras' defaults where the paper used Keras.
+import { TrainInputError } from './errors.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
@@ -111,7 +112,9 @@ export function parseFreeze(text: string): Freeze {
   if (text === 'none' || text === 'backbone') return text;
   const match = /^(?:last|all-but-last):(\d+)$/.exec(text);
   if (match) return { lastBlocks: Number(match[1]) };
-  throw new Error(`--freeze must be none, backbone or last:N (train only the last N blocks), got "${text}"`);
+  throw new TrainInputError(
+    `--freeze must be none, backbone or last:N (train only the last N blocks), got "${text}"`,
+  );
 }
 
 /** Parses 'constant', 'step:EVERY:FACTOR' or 'cosine[:MIN_LR]'. */
@@ -121,7 +124,7 @@ export function parseSchedule(text: string): Schedule {
   if (step) return { kind: 'step', every: Number(step[1]), factor: Number(step[2]) };
   const cosine = /^cosine(?::([\d.e-]+))?$/.exec(text);
   if (cosine) return { kind: 'cosine', minLearningRate: Number(cosine[1] ?? 0) };
-  throw new Error(
+  throw new TrainInputError(
     `--schedule must be constant, step:EVERY:FACTOR (e.g. step:10:0.5) or cosine[:MIN_LR], got "${text}"`,
   );
 }

@@ -1,6 +1,6 @@
 // history.csv: one row per epoch, the paper's columns first (Epoch, Loss, Acc, Val_acc, Mem_Use, Time)
 // then ours. Mem_Use is the paper's whole-system RAM figure in MB, so the two can be put side by side.
-import type { EpochRecord } from './run-summary.js';
+import type { EpochRecord } from '../measure/index.js';
 
 const MB = 1024 * 1024;
 

@@ -18,4 +18,6 @@ export {
 } from './config.js';
 export { TrainInputError } from './errors.js';
 export { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
-export type { RunSummary, EpochRecord } from './run-summary.js';
+export type { RunSummary } from './run-summary.js';
+// The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
+export type { EpochRecord } from '../measure/index.js';

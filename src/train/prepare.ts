@@ -1,8 +1,9 @@
 // Everything a run needs, checked before anything is written: the model, the data, the --init-from
-// run and the run directory. Bad input fails here with a TrainInputError and touches no file.
-import { describeModel, ModelOptionsError } from '../zoo/registry.js';
+// run and the run directory. Bad input fails here with a UserInputError (a TrainInputError, or the
+// model's or the data's own) and touches no file.
+import { describeModel } from '../zoo/registry.js';
 import type { ModelDescription } from '../models/description.js';
-import { resolveDataDir, openDataset, DataError, type ImageDataset } from '../data/index.js';
+import { resolveDataDir, openDataset, type ImageDataset } from '../data/index.js';
 import type { TrainConfig } from './config.js';
 import { resumeMismatches } from './config.js';
 import { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
@@ -31,35 +32,25 @@ export async function prepareRun(
 }
 
 function describe(config: TrainConfig, classes: number): ModelDescription {
-  try {
-    return describeModel(config.model, {
-      numClasses: classes,
-      inputSize: config.inputSize,
-      // The loader already maps pixels to [-1, 1] (the paper's Rescaling after augmentation).
-      includePreprocessing: false,
-      ...(config.alpha !== undefined ? { alpha: config.alpha } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ModelOptionsError) throw new TrainInputError(error.message);
-    throw error;
-  }
+  return describeModel(config.model, {
+    numClasses: classes,
+    inputSize: config.inputSize,
+    // The loader already maps pixels to [-1, 1] (the paper's Rescaling after augmentation).
+    includePreprocessing: false,
+    ...(config.alpha !== undefined ? { alpha: config.alpha } : {}),
+  });
 }
 
 async function openData(config: TrainConfig, quiet: boolean): Promise<ImageDataset> {
-  try {
-    const dir = await resolveDataDir(config.data, { quiet });
-    const dataset = await openDataset(dir, { dropBackground: config.dropBackground });
-    if (dataset.splits.train.length === 0) throw new TrainInputError(`${dir} has no training images`);
-    if (dataset.classNames.length < 2) {
-      throw new TrainInputError(
-        `${dir} has ${dataset.classNames.length} class; training needs at least two class folders`,
-      );
-    }
-    return dataset;
-  } catch (error) {
-    if (error instanceof DataError) throw new TrainInputError(error.message);
-    throw error;
+  const dir = await resolveDataDir(config.data, { quiet });
+  const dataset = await openDataset(dir, { dropBackground: config.dropBackground });
+  if (dataset.splits.train.length === 0) throw new TrainInputError(`${dir} has no training images`);
+  if (dataset.classNames.length < 2) {
+    throw new TrainInputError(
+      `${dir} has ${dataset.classNames.length} class; training needs at least two class folders`,
+    );
   }
+  return dataset;
 }
 
 async function checkInitFrom(config: TrainConfig, dataset: ImageDataset): Promise<RunRecord> {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ModelDescription } from '../models/description.js';
 import type { TrainConfig } from './config.js';
-import type { EpochRecord, RunSummary } from './run-summary.js';
+import type { EpochRecord } from '../measure/index.js';
+import type { RunSummary } from './run-summary.js';
 import { historyCsv } from './history-csv.js';
 import { TrainInputError } from './errors.js';
 

@@ -2,7 +2,7 @@
 // bench`, `pareto-edge eval` and the benchmarks so that all of them time the same work.
 import { F, tidy, noGrad, randn, type Optimizer, type Tensor } from '../engine/index.js';
 import { measureLatency, latencyStats } from '../measure/index.js';
-import type { LatencyStats } from './run-summary.js';
+import type { LatencyStats } from '../measure/index.js';
 
 /**
  * Forward, cross-entropy on logits, backward and the optimizer update, in one tidy() scope.

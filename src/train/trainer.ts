@@ -17,7 +17,7 @@ import {
 import { saveWeights } from '../nn/index.js';
 import { buildModel, type DescribedModel } from '../models/build.js';
 import { createLoaders, openDataset, type LoaderSet, type ImageDataset } from '../data/index.js';
-import { EpochMeter, epochRecordFields, type EpochMeasurement } from '../measure/index.js';
+import { EpochMeter, epochRecordFields, type EpochMeasurement, type EpochRecord } from '../measure/index.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
 import { RUN_FORMAT, type RunRecord } from './run-dir.js';
@@ -27,7 +27,7 @@ import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
 import { trainStep, measureInference, type InferenceLatency } from './step.js';
 import { initFromRun, applyFreeze } from './transfer.js';
-import type { EpochRecord, RunSummary } from './run-summary.js';
+import type { RunSummary } from './run-summary.js';
 
 export interface BatchProgress {
   epoch: number;

@@ -5,6 +5,7 @@ import { loadWeights } from '../nn/index.js';
 import type { DescribedModel } from '../models/build.js';
 import { nodesOf } from '../models/walk.js';
 import type { Freeze } from './config.js';
+import { TrainInputError } from './errors.js';
 
 /** State-dict names under the classifier head (the top-level node with role 'head'). */
 export function headPrefix(model: DescribedModel): string | null {
@@ -29,7 +30,7 @@ export async function initFromRun(
   const { missing } = await loadWeights(model, file, { strict: false, skip });
   const missingBackbone = missing.filter((name) => !skip(name));
   if (missingBackbone.length > 0) {
-    throw new Error(
+    throw new TrainInputError(
       `${file} lacks ${missingBackbone.length} of this model's tensors (e.g. ${missingBackbone[0]}): it was trained with a different architecture`,
     );
   }
@@ -55,7 +56,7 @@ export function applyFreeze(model: DescribedModel, freeze: Freeze): { frozen: nu
     } else {
       const blocks = blockPrefixes(model);
       if (freeze.lastBlocks > blocks.length) {
-        throw new Error(
+        throw new TrainInputError(
           `--freeze last:${freeze.lastBlocks} asks for more blocks than ${model.description.name} has (${blocks.length})`,
         );
       }

@@ -21,6 +21,7 @@ import { namesOf } from '../models/walk.js';
 import { xceptionBackbone } from '../models/xception.js';
 import { xceptionMiniBackbone } from '../models/xception-mini.js';
 import { squeezeNetBackbone } from '../models/squeezenet.js';
+import { UserInputError } from '../util/errors.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
@@ -55,7 +56,7 @@ export interface ModelInfo {
 }
 
 /** A mistake in the model name or options; the message lists what is valid. */
-export class ModelOptionsError extends RangeError {
+export class ModelOptionsError extends UserInputError {
   override name = 'ModelOptionsError';
 }
 

@@ -69,7 +69,8 @@ describe('pareto-edge summary', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown model 'resnet'; models: xception, xception-lite, mobilenet-v2/);
     const batch = await fails(['summary', 'xception', '--batch', 'many']);
-    assert.match(batch.stderr, /--batch needs a whole number >= 1; got 'many'/);
+    assert.equal(batch.code, 2);
+    assert.match(batch.stderr, /'--batch <B>' argument 'many' is invalid\. It must be a whole number ≥ 1\./);
   });
 });
 

@@ -3,7 +3,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EpochRecord, RunSummary } from '../../src/train/run-summary.js';
+import type { EpochRecord } from '../../src/measure/index.js';
+import type { RunSummary } from '../../src/train/run-summary.js';
 
 export interface RunShape {
   model: string;

@@ -75,6 +75,14 @@ test('an input smaller than the model accepts is rejected with the minimum', () 
   expectRejected(['--model', 'xception', '--data', data, '--input', '16'], /32/, path.join(dir, 'r4'));
 });
 
+test('--freeze last:N beyond the number of blocks is rejected with the count', () => {
+  expectRejected(
+    ['--model', 'mobilenet-v2', '--alpha', '0.35', '--data', data, '--input', '32', '--freeze', 'last:99'],
+    /--freeze last:99 asks for more blocks than mobilenet-v2 has \(\d+\)/,
+    path.join(dir, 'r7'),
+  );
+});
+
 test('--init-from a run of another model, or --keep-head with other classes, is rejected', async () => {
   expectRejected(
     ['--model', 'xception-lite', '--data', data, '--init-from', firstRun],

@@ -13,7 +13,7 @@ import {
   tidy,
 } from '../../../dist/src/engine/index.js';
 import { trainStep } from '../../../dist/src/train/step.js';
-import { describeModel } from '../../../dist/src/models/registry.js';
+import { describeModel } from '../../../dist/src/zoo/registry.js';
 import { buildModel } from '../../../dist/src/nn/index.js';
 
 const [name, size = '96', batch = '16'] = process.argv.slice(2);
