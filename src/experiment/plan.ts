@@ -1,7 +1,7 @@
 // An experiment: a matrix of models × datasets × settings, each cell one training run in
 // EXP_DIR/runs/<dataset>/<setting>/<model>. The paper's two experiments are built-in presets.
 import path from 'node:path';
-import { DEFAULT_TRAIN_CONFIG, type Freeze, type TrainConfig } from '../train/index.js';
+import { DEFAULT_TRAIN_CONFIG, type Freeze, type RunIdentity, type TrainConfig } from '../train/index.js';
 
 export const PAPER_MODELS = ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v2-b1'] as const;
 
@@ -24,8 +24,8 @@ export interface ExperimentSpec {
   train: Partial<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 }
 
-export interface PlannedRun {
-  id: string;
+/** One cell of the matrix; its identity (id, dataset, setting) is what run.json and the report show. */
+export interface PlannedRun extends RunIdentity {
   dir: string;
   config: TrainConfig;
 }
@@ -92,6 +92,8 @@ export function planRuns(spec: ExperimentSpec, expDir: string): PlannedRun[] {
         const freeze: Freeze = pretrained ? (spec.pretrainedFreeze ?? 'backbone') : 'none';
         runs.push({
           id: `${dataset}/${setting}/${model}`,
+          dataset,
+          setting,
           dir: runDirFor(expDir, dataset, setting, model),
           config: { ...DEFAULT_TRAIN_CONFIG, ...spec.train, model, data, initFrom, freeze },
         });

@@ -17,5 +17,5 @@ export {
   type Schedule,
 } from './config.js';
 export { TrainInputError } from './errors.js';
-export { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
-export type { RunSummary, EpochRecord } from './run-summary.js';
+export { RunDir, readFinishedRun, isFinished, type RunRecord } from './run-dir.js';
+export type { RunSummary, RunIdentity, EpochRecord } from './run-summary.js';

@@ -15,18 +15,24 @@ import {
   type Optimizer,
 } from '../engine/index.js';
 import { buildModel, saveWeights, type DescribedModel } from '../nn/index.js';
-import { createLoaders, openDataset, type LoaderSet, type ImageDataset } from '../data/index.js';
+import {
+  createLoaders,
+  openDataset,
+  isSyntheticSpec,
+  type LoaderSet,
+  type ImageDataset,
+} from '../data/index.js';
 import { EpochMeter, epochRecordFields, type EpochMeasurement } from '../measure/index.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
-import { RUN_FORMAT, type RunRecord } from './run-dir.js';
+import { RUN_FORMAT, isFinished, type RunRecord } from './run-dir.js';
 import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
 import { trainStep, measureInference, type InferenceLatency } from './step.js';
 import { initFromRun, applyFreeze } from './transfer.js';
-import type { EpochRecord, RunSummary } from './run-summary.js';
+import type { EpochRecord, RunIdentity, RunSummary } from './run-summary.js';
 
 export interface BatchProgress {
   epoch: number;
@@ -57,6 +63,8 @@ export interface TrainEvents {
 
 export interface TrainOptions {
   resume?: boolean;
+  /** The run's name in an experiment (from its plan); by default derived from the data and --init-from. */
+  identity?: RunIdentity;
   quiet?: boolean;
   events?: TrainEvents;
 }
@@ -135,10 +143,10 @@ async function runEpochs(
     startedAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
   };
-  record.config = { ...record.config, epochs: config.epochs };
-  if (record.status === 'finished' && record.summary && record.summary.history.length >= config.epochs) {
-    return { runDir: runDir.dir, summary: record.summary, test: null };
-  }
+  if (isFinished(record, config.epochs)) return { runDir: runDir.dir, summary: record.summary, test: null };
+  // prepareRun let only settings that do not change what is learned differ: record what this session uses.
+  record.config = config;
+  record.identity = options.identity ?? record.identity ?? identityOf(config);
   record.status = 'running';
   await runDir.writeModel(description);
   await runDir.writeRecord(record);
@@ -254,7 +262,8 @@ async function trainAndTest(
     classes: JSON.stringify(dataset.classNames),
   });
   const summary = {
-    ...summarize(config, record, progress.history, test, inference),
+    ...summarize(config, record.identity!, record, progress.history, test, inference),
+    stoppedEarly: progress.stopped,
     batchNormRecalibration: recalibration,
   };
   record.status = 'finished';
@@ -321,6 +330,7 @@ function updateProgress(progress: Progress, record: EpochRecord, config: TrainCo
 
 function summarize(
   config: TrainConfig,
+  identity: RunIdentity,
   record: RunRecord,
   history: EpochRecord[],
   test: Evaluation | null,
@@ -328,15 +338,9 @@ function summarize(
 ): RunSummary {
   const last = history[history.length - 1];
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const dataset = config.data.startsWith('synthetic-pcb')
-    ? config.data
-    : path.basename(path.resolve(config.data));
-  const setting = config.initFrom ? 'pretrained' : 'scratch';
   return {
-    id: `${dataset}/${setting}/${config.model}`,
+    ...identity,
     model: config.model,
-    dataset,
-    setting,
     inputSize: config.inputSize,
     batchSize: config.batchSize,
     epochs: history.length,
@@ -358,6 +362,13 @@ function summarize(
     inference,
     history,
   };
+}
+
+/** A stand-alone run's name: the data set's folder (or synthetic spec) and whether it starts from another run. */
+function identityOf(config: TrainConfig): RunIdentity {
+  const dataset = isSyntheticSpec(config.data) ? config.data : path.basename(path.resolve(config.data));
+  const setting = config.initFrom ? 'pretrained' : 'scratch';
+  return { id: `${dataset}/${setting}/${config.model}`, dataset, setting };
 }
 
 function machineInfo(): Record<string, unknown> {
