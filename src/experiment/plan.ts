@@ -39,13 +39,28 @@ export interface Preset {
 
 export const PRESETS: Record<string, Preset> = {
   demo: {
-    description: 'the four paper models, 2 epochs at 64×64 on the generated PCB defect set (minutes)',
+    description:
+      'the four paper models from scratch, 5 epochs at 64×64 on 1,600 generated PCB boards (about five minutes on 2 cores)',
     spec: {
       models: [...PAPER_MODELS],
-      datasets: { 'synthetic-pcb': 'synthetic-pcb' },
+      datasets: { 'synthetic-pcb': 'synthetic-pcb:binary:1600,200,200' },
       settings: ['scratch'],
       pretrainedDataset: null,
-      train: { epochs: 2, inputSize: 64, batchSize: 16, latencyIterations: 10 },
+      // A short run from scratch, the same for every model. Without augmentation the small defects
+      // stay sharp and the models pick them up within a few epochs (with the paper's rotations they
+      // are still at chance after six); the cosine decay settles the last epoch. BatchNorm's moving
+      // statistics (Keras' momentum 0.99, MobileNetV2's 0.999) are still mostly their initial values
+      // after a few hundred steps, which alone puts a model at chance: they are re-estimated from the
+      // training images before testing.
+      train: {
+        epochs: 5,
+        inputSize: 64,
+        batchSize: 16,
+        augment: false,
+        schedule: { kind: 'cosine', minLearningRate: 0 },
+        recalibrateBatchNorm: true,
+        latencyIterations: 10,
+      },
     },
     needsData: null,
   },
