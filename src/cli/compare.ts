@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PRESETS, planRuns, type ExperimentSpec } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/runner.js';
 import { readExperimentSpec } from '../experiment/spec-file.js';
-import { comparisonTables } from '../experiment/table.js';
+import { writeComparison } from '../experiment/comparison.js';
 import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
 import { parseFreeze } from '../train/index.js';
 import { RECALIBRATE_BN_HELP } from './train.js';
@@ -68,8 +68,9 @@ export function registerCompare(program: Command): void {
       });
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (outcomes.length > failed.length) {
-        process.stdout.write(`\n${await comparisonTables(expDir)}\n`);
-        process.stdout.write(`Experiment: ${expDir}\nReport: pareto-edge report ${expDir}\n`);
+        const comparison = await writeComparison(expDir);
+        process.stdout.write(`\n${comparison.text}\n`);
+        process.stdout.write(`Experiment: ${expDir}\nReport (open in a browser): ${comparison.reportPath}\n`);
       }
       if (failed.length > 0) {
         process.stderr.write(

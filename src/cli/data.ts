@@ -80,7 +80,8 @@ export function registerData(program: Command, output: DataCommandOutput = proce
       'after',
       '\nA data DIR is a folder of class folders, a folder with train/ val/ test/ (each of class folders),\n' +
         "or one of the names 'synthetic-pcb' (built-in generated PCB defects; 'synthetic-pcb:six-class' for\n" +
-        "the six defect types) and 'caltech101' (after 'pareto-edge data fetch caltech101').",
+        "the six defect types, 'synthetic-pcb:2400,200,200' for that many train, val and test images) and\n" +
+        "'caltech101' (after 'pareto-edge data fetch caltech101').",
     );
 
   data

@@ -1,6 +1,7 @@
 // What a "data DIR" argument means. Besides a folder, two names are understood:
-//   synthetic-pcb[:binary|:six-class]  the built-in generated PCB set (generated once, then reused)
-//   caltech101                          the copy fetched by `pareto-edge data fetch caltech101`
+//   synthetic-pcb[:binary|:six-class][:TRAIN,VAL,TEST]  the built-in generated PCB set (generated
+//                                        once, then reused), optionally with its images per split
+//   caltech101                           the copy fetched by `pareto-edge data fetch caltech101`
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { defaultCacheRoot } from './cache-dir.js';
@@ -8,9 +9,11 @@ import { DataError } from './errors.js';
 import { DATASET_REGISTRY, datasetDir } from './fetch/registry.js';
 import { createProgress } from './progress.js';
 import { requireDirectory } from './scan.js';
+import type { SplitName } from './types.js';
 import {
   DEFAULT_SYNTH_OPTIONS,
   SYNTH_VERSION,
+  validateSynthOptions,
   writeSyntheticPcb,
   type SynthOptions,
   type SynthTask,
@@ -21,7 +24,7 @@ export const SYNTHETIC_PCB = 'synthetic-pcb';
 export interface ResolveOptions {
   /** Root of pareto-edge's data cache (default: $PARETO_EDGE_CACHE or ~/.cache/pareto-edge). */
   cacheDir?: string;
-  /** Overrides for the synthetic set (size, counts, seed); the task comes from the spec. */
+  /** Overrides for the synthetic set (size, counts, seed); the spec's task and counts come first. */
   synth?: Partial<Omit<SynthOptions, 'task' | 'onProgress'>>;
   /** No progress output. */
   quiet?: boolean;
@@ -31,14 +34,23 @@ export function isSyntheticSpec(spec: string): boolean {
   return spec === SYNTHETIC_PCB || spec.startsWith(`${SYNTHETIC_PCB}:`);
 }
 
-function synthTask(spec: string): SynthTask {
-  const task = spec.slice(SYNTHETIC_PCB.length + 1) || 'binary';
-  if (task !== 'binary' && task !== 'six-class') {
-    throw new DataError(
-      `unknown synthetic task '${task}' in '${spec}': use synthetic-pcb, synthetic-pcb:binary or synthetic-pcb:six-class`,
-    );
+/** The task and, when the spec names them, the images per split of a synthetic spec. */
+function parseSyntheticSpec(spec: string): { task: SynthTask; counts?: Record<SplitName, number> } {
+  const [, ...parts] = spec.split(':');
+  let task: SynthTask = 'binary';
+  let counts: Record<SplitName, number> | undefined;
+  for (const part of parts) {
+    const numbers = /^(\d+),(\d+),(\d+)$/.exec(part);
+    if (part === 'binary' || part === 'six-class') task = part;
+    else if (numbers)
+      counts = { train: Number(numbers[1]), val: Number(numbers[2]), test: Number(numbers[3]) };
+    else {
+      throw new DataError(
+        `unknown part '${part}' in '${spec}': use synthetic-pcb[:binary|:six-class][:TRAIN,VAL,TEST], e.g. synthetic-pcb:six-class or synthetic-pcb:2400,200,200`,
+      );
+    }
   }
-  return task;
+  return counts ? { task, counts } : { task };
 }
 
 /** Where a synthetic set with these options lives in the cache (its name records the options). */
@@ -55,7 +67,8 @@ export function syntheticDir(cacheRoot: string, options: Omit<SynthOptions, 'onP
 export async function resolveDataDir(spec: string, options: ResolveOptions = {}): Promise<string> {
   const cacheRoot = resolve(options.cacheDir ?? defaultCacheRoot());
   if (isSyntheticSpec(spec)) {
-    const synth = { ...DEFAULT_SYNTH_OPTIONS, ...options.synth, task: synthTask(spec) };
+    const synth = { ...DEFAULT_SYNTH_OPTIONS, ...options.synth, ...parseSyntheticSpec(spec) };
+    validateSynthOptions(synth);
     const dir = syntheticDir(cacheRoot, synth);
     const complete = await access(join(dir, 'manifest.json')).then(
       () => true,

@@ -1,7 +1,7 @@
 // Runs an experiment's runs one after another. A finished run is never redone, an interrupted one
 // resumes from its checkpoint, and a failed one is recorded while the rest go on.
 import path from 'node:path';
-import { train, RunDir, type TrainEvents } from '../train/index.js';
+import { train, isFinished, RunDir, type TrainEvents } from '../train/index.js';
 import { UserInputError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import type { ExperimentSpec, PlannedRun } from './plan.js';
@@ -45,12 +45,12 @@ export async function runExperiment(
 
 async function runOne(run: PlannedRun, events: RunnerEvents): Promise<RunOutcome> {
   const existing = await new RunDir(run.dir).read().catch(() => null);
-  if (existing?.status === 'finished' && (existing.summary?.history.length ?? 0) >= run.config.epochs) {
+  if (isFinished(existing, run.config.epochs)) {
     return { id: run.id, status: 'skipped', dir: run.dir, reason: 'already finished' };
   }
   if (run.config.initFrom) {
     const source = await new RunDir(run.config.initFrom).read().catch(() => null);
-    if (source?.status !== 'finished') {
+    if (!isFinished(source)) {
       return {
         id: run.id,
         status: 'failed',
@@ -60,7 +60,12 @@ async function runOne(run: PlannedRun, events: RunnerEvents): Promise<RunOutcome
     }
   }
   try {
-    await train(run.config, run.dir, { resume: existing !== null, quiet: true, events: events.train?.(run) });
+    await train(run.config, run.dir, {
+      resume: existing !== null,
+      identity: { id: run.id, dataset: run.dataset, setting: run.setting },
+      quiet: true,
+      events: events.train?.(run),
+    });
     return { id: run.id, status: 'finished', dir: run.dir };
   } catch (error) {
     const message =

@@ -129,25 +129,34 @@ export function parseSchedule(text: string): Schedule {
   );
 }
 
-/** The settings that must be equal for --resume to continue a run (epochs may grow). */
-export function resumeMismatches(saved: TrainConfig, asked: TrainConfig): string[] {
-  const keys: (keyof TrainConfig)[] = [
-    'model',
-    'alpha',
-    'data',
-    'dropBackground',
-    'inputSize',
-    'batchSize',
-    'optimizer',
-    'learningRate',
-    'seed',
-    'initFrom',
-    'keepHead',
-    'freeze',
-    'channelsLast',
-    'augment',
-  ];
-  return keys
-    .filter((key) => JSON.stringify(saved[key]) !== JSON.stringify(asked[key]))
-    .map((key) => `${key}: run has ${JSON.stringify(saved[key])}, asked ${JSON.stringify(asked[key])}`);
+/**
+ * What may change when a run is resumed: how long it trains and how fast it runs, never what it learns
+ * or how it is tested. Every other field of TrainConfig must match the run's own.
+ */
+export const RESUME_MAY_CHANGE = [
+  'epochs',
+  'threads',
+  'workers',
+  'cacheImages',
+  'latencyIterations',
+] as const;
+
+export interface ConfigMismatch {
+  field: keyof TrainConfig;
+  run: unknown;
+  asked: unknown;
+}
+
+/**
+ * Every field outside RESUME_MAY_CHANGE on which the asked configuration differs from the run's saved
+ * one. Fields an older run.json lacks take their default, which is what the older version used.
+ */
+export function resumeMismatches(saved: TrainConfig, asked: TrainConfig): ConfigMismatch[] {
+  const run: Partial<TrainConfig> = { ...DEFAULT_TRAIN_CONFIG, ...saved };
+  const fields = new Set([...Object.keys(run), ...Object.keys(asked)] as (keyof TrainConfig)[]);
+  const mayChange: readonly string[] = RESUME_MAY_CHANGE;
+  return [...fields]
+    .filter((field) => !mayChange.includes(field))
+    .filter((field) => JSON.stringify(run[field]) !== JSON.stringify(asked[field]))
+    .map((field) => ({ field, run: run[field], asked: asked[field] }));
 }

@@ -17,7 +17,7 @@ export {
   type Schedule,
 } from './config.js';
 export { TrainInputError } from './errors.js';
-export { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
-export type { RunSummary } from './run-summary.js';
+export { RunDir, readFinishedRun, isFinished, type RunRecord } from './run-dir.js';
+export type { RunSummary, RunIdentity } from './run-summary.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';

@@ -5,7 +5,7 @@ import { describeModel } from '../zoo/registry.js';
 import type { ModelDescription } from '../models/description.js';
 import { resolveDataDir, openDataset, type ImageDataset } from '../data/index.js';
 import type { TrainConfig } from './config.js';
-import { resumeMismatches } from './config.js';
+import { resumeMismatches, RESUME_MAY_CHANGE } from './config.js';
 import { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
 import { TrainInputError } from './errors.js';
 
@@ -86,7 +86,16 @@ async function checkRunDir(runDir: RunDir, config: TrainConfig, resume: boolean)
   }
   const mismatches = resumeMismatches(existing.config, config);
   if (mismatches.length > 0) {
-    throw new TrainInputError(`--resume: ${runDir.dir} holds a different run (${mismatches.join('; ')})`);
+    const differences = mismatches
+      .map(
+        (m) =>
+          `${m.field}: the run has ${JSON.stringify(m.run)}, this command asks ${JSON.stringify(m.asked)}`,
+      )
+      .join('; ');
+    throw new TrainInputError(
+      `--resume: ${runDir.dir} was trained with other settings (${differences}); resume with the run's own ` +
+        `settings (see its run.json) or choose another --out for a new run. Only ${RESUME_MAY_CHANGE.join(', ')} may change on resume`,
+    );
   }
   return existing;
 }

@@ -6,7 +6,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ModelDescription } from '../models/description.js';
 import type { TrainConfig } from './config.js';
 import type { EpochRecord } from '../measure/index.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunIdentity, RunSummary } from './run-summary.js';
 import { historyCsv } from './history-csv.js';
 import { TrainInputError } from './errors.js';
 
@@ -26,6 +26,8 @@ export interface RunRecord {
   };
   model: { name: string; params: { total: number; trainable: number; nonTrainable: number } };
   machine: Record<string, unknown>;
+  /** The run's name in tables and reports (absent in runs started by older versions). */
+  identity?: RunIdentity;
   startedAt: string;
   updatedAt: string;
   /** Present once the run has finished. */
@@ -84,11 +86,23 @@ export class RunDir {
   }
 }
 
+/**
+ * Whether a run has nothing left to do for `epochs` (default: its own): it trained them all, or early
+ * stopping ended it. Training, experiments, --init-from and eval all ask this one question.
+ */
+export function isFinished(
+  record: RunRecord | null,
+  epochs = record?.config.epochs ?? 0,
+): record is RunRecord & { summary: RunSummary } {
+  if (record?.status !== 'finished' || record.summary === undefined) return false;
+  return record.summary.stoppedEarly === true || record.summary.history.length >= epochs;
+}
+
 /** Reads a finished run for --init-from or eval, with a clear error when it is not one. */
 export async function readFinishedRun(dir: string, purpose: string): Promise<RunRecord> {
   const record = await new RunDir(dir).read();
   if (record === null) throw new TrainInputError(`${purpose} ${dir} is not a pareto-edge run (no run.json)`);
-  if (record.status !== 'finished') {
+  if (!isFinished(record)) {
     throw new TrainInputError(
       `${purpose} ${dir} has not finished training; resume it first (pareto-edge train --out ${dir} --resume)`,
     );

@@ -3,16 +3,23 @@
 // times are seconds unless the name says Ms, accuracies are fractions in [0, 1].
 import type { EpochRecord, LatencyStats } from '../measure/index.js';
 
-export interface RunSummary {
+/** How a run is named in an experiment and its report: id "<dataset>/<setting>/<model>". */
+export interface RunIdentity {
   /** Unique within an experiment, e.g. "pcb/scratch/xception-lite". */
   id: string;
-  model: string;
+  /** The data set's name as tables show it (an experiment's dataset key, e.g. "pcb"). */
   dataset: string;
   /** "scratch" (not pre-trained) or "pretrained" (initialised from another run). */
   setting: 'scratch' | 'pretrained';
+}
+
+export interface RunSummary extends RunIdentity {
+  model: string;
   inputSize: number;
   batchSize: number;
   epochs: number;
+  /** Early stopping ended the run before its configured epochs. Absent in older runs. */
+  stoppedEarly?: boolean;
   classes: string[];
   params: { total: number; trainable: number; nonTrainable: number };
   final: { trainAcc: number; valAcc: number; testAcc: number | null; testLoss: number | null };

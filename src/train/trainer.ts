@@ -16,18 +16,24 @@ import {
 } from '../engine/index.js';
 import { saveWeights } from '../nn/index.js';
 import { buildModel, type DescribedModel } from '../models/build.js';
-import { createLoaders, openDataset, type LoaderSet, type ImageDataset } from '../data/index.js';
+import {
+  createLoaders,
+  openDataset,
+  isSyntheticSpec,
+  type LoaderSet,
+  type ImageDataset,
+} from '../data/index.js';
 import { EpochMeter, epochRecordFields, type EpochMeasurement, type EpochRecord } from '../measure/index.js';
 import { learningRateAt, type TrainConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
-import { RUN_FORMAT, type RunRecord } from './run-dir.js';
+import { RUN_FORMAT, isFinished, type RunRecord } from './run-dir.js';
 import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
 import { trainStep, measureInference, type InferenceLatency } from './step.js';
 import { initFromRun, applyFreeze } from './transfer.js';
-import type { RunSummary } from './run-summary.js';
+import type { RunIdentity, RunSummary } from './run-summary.js';
 
 export interface BatchProgress {
   epoch: number;
@@ -58,6 +64,8 @@ export interface TrainEvents {
 
 export interface TrainOptions {
   resume?: boolean;
+  /** The run's name in an experiment (from its plan); by default derived from the data and --init-from. */
+  identity?: RunIdentity;
   quiet?: boolean;
   events?: TrainEvents;
 }
@@ -136,10 +144,10 @@ async function runEpochs(
     startedAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
   };
-  record.config = { ...record.config, epochs: config.epochs };
-  if (record.status === 'finished' && record.summary && record.summary.history.length >= config.epochs) {
-    return { runDir: runDir.dir, summary: record.summary, test: null };
-  }
+  if (isFinished(record, config.epochs)) return { runDir: runDir.dir, summary: record.summary, test: null };
+  // prepareRun let only settings that do not change what is learned differ: record what this session uses.
+  record.config = config;
+  record.identity = options.identity ?? record.identity ?? identityOf(config);
   record.status = 'running';
   await runDir.writeModel(description);
   await runDir.writeRecord(record);
@@ -255,7 +263,8 @@ async function trainAndTest(
     classes: JSON.stringify(dataset.classNames),
   });
   const summary = {
-    ...summarize(config, record, progress.history, test, inference),
+    ...summarize(config, record.identity!, record, progress.history, test, inference),
+    stoppedEarly: progress.stopped,
     batchNormRecalibration: recalibration,
   };
   record.status = 'finished';
@@ -322,6 +331,7 @@ function updateProgress(progress: Progress, record: EpochRecord, config: TrainCo
 
 function summarize(
   config: TrainConfig,
+  identity: RunIdentity,
   record: RunRecord,
   history: EpochRecord[],
   test: Evaluation | null,
@@ -329,15 +339,9 @@ function summarize(
 ): RunSummary {
   const last = history[history.length - 1];
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-  const dataset = config.data.startsWith('synthetic-pcb')
-    ? config.data
-    : path.basename(path.resolve(config.data));
-  const setting = config.initFrom ? 'pretrained' : 'scratch';
   return {
-    id: `${dataset}/${setting}/${config.model}`,
+    ...identity,
     model: config.model,
-    dataset,
-    setting,
     inputSize: config.inputSize,
     batchSize: config.batchSize,
     epochs: history.length,
@@ -359,6 +363,13 @@ function summarize(
     inference,
     history,
   };
+}
+
+/** A stand-alone run's name: the data set's folder (or synthetic spec) and whether it starts from another run. */
+function identityOf(config: TrainConfig): RunIdentity {
+  const dataset = isSyntheticSpec(config.data) ? config.data : path.basename(path.resolve(config.data));
+  const setting = config.initFrom ? 'pretrained' : 'scratch';
+  return { id: `${dataset}/${setting}/${config.model}`, dataset, setting };
 }
 
 function machineInfo(): Record<string, unknown> {

@@ -155,7 +155,11 @@ test("'synthetic-pcb' resolves to a generated set once, then reuses it", async (
   });
   assert.notEqual(six, dir);
   assert.deepEqual((await openDataset(six)).classNames, [...DEFECT_TYPES]);
-  await assert.rejects(resolveDataDir('synthetic-pcb:ten-class', { cacheDir }), /unknown synthetic task/);
+  const counted = await resolveDataDir('synthetic-pcb:binary:8,4,2', { cacheDir, synth, quiet: true });
+  const splits = (await openDataset(counted)).splits;
+  assert.deepEqual([splits.train.length, splits.val.length, splits.test.length], [8, 4, 2]);
+  await assert.rejects(resolveDataDir('synthetic-pcb:ten-class', { cacheDir }), /unknown part 'ten-class'/);
+  await assert.rejects(resolveDataDir('synthetic-pcb:8,4', { cacheDir }), /synthetic-pcb:2400,200,200/);
   await assert.rejects(resolveDataDir('caltech101', { cacheDir }), /data fetch caltech101.*--data DIR/);
 });
 

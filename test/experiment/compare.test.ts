@@ -35,6 +35,10 @@ test('compare trains the four paper models into one experiment, and report write
   const first = runCli(args);
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /Table 1\. pcb, not pre-trained/);
+  assert.match(first.stdout, /Pareto analysis \(Test accuracy ↑, .*\): .*Front: /);
+  const reportPath = path.join(exp, 'report', 'report.html');
+  assert.ok(first.stdout.includes(`Report (open in a browser): ${reportPath}`), first.stdout);
+  assert.ok((await stat(reportPath)).size > 0, 'compare wrote the report itself');
   for (const name of ['Xception', 'Xception-Lite', 'MobileNetV2', 'EfficientNetV2-B1']) {
     assert.match(first.stdout, new RegExp(`\\| ${name} \\|`), `${name} row in the comparison table`);
   }

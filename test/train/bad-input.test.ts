@@ -162,7 +162,10 @@ test('a run directory holding a different run is left untouched, with or without
     '--resume',
   ]);
   assert.equal(resumed.status, 2);
-  assert.match(resumed.stderr, /holds a different run \(inputSize: run has 32, asked 48\)/);
+  assert.match(
+    resumed.stderr,
+    /was trained with other settings \(inputSize: the run has 32, this command asks 48\)/,
+  );
   assert.equal(await readFile(path.join(firstRun, 'run.json'), 'utf8'), before);
   assert.deepEqual(await readdir(firstRun), files);
 });
