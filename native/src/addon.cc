@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "common.h"
 
 namespace pe {
@@ -7,23 +9,49 @@ std::vector<Export>& exportTable() {
   return table;
 }
 
-static void finalizeTensor(Napi::Env, at::Tensor* tensor) { delete tensor; }
+// Random 128-bit tags that mark an External as one of ours, and of which type.
+constexpr napi_type_tag kTensorTag = {0x8f3c2a1e5b7d4c69ULL, 0xa1d2e3f405162738ULL};
+constexpr napi_type_tag kGeneratorTag = {0x4e6b9d2c1a3f5e87ULL, 0xb7c8d9e0f1a2b3c4ULL};
+
+template <typename T>
+Napi::Value wrapTagged(Napi::Env env, T* data, const napi_type_tag& tag) {
+  auto external = Napi::External<T>::New(env, data, [](Napi::Env, T* owned) { delete owned; });
+  external.TypeTag(&tag);
+  return external;
+}
+
+template <typename T>
+T* unwrapTagged(const Napi::Value& value, const napi_type_tag& tag, const std::string& expected) {
+  if (!value.IsExternal() || !value.As<Napi::External<T>>().CheckTypeTag(&tag)) {
+    throw Napi::TypeError::New(value.Env(), "expected a " + expected);
+  }
+  return value.As<Napi::External<T>>().Data();
+}
 
 Napi::Value wrap(Napi::Env env, at::Tensor tensor) {
-  return Napi::External<at::Tensor>::New(env, new at::Tensor(std::move(tensor)), finalizeTensor);
+  return wrapTagged(env, new at::Tensor(std::move(tensor)), kTensorTag);
+}
+
+at::Tensor& unwrapMaybeDisposed(const Napi::Value& value, const char* what) {
+  return *unwrapTagged<at::Tensor>(value, kTensorTag, std::string("Tensor for ") + what);
 }
 
 at::Tensor& unwrap(const Napi::Value& value, const char* what) {
-  if (!value.IsExternal()) {
-    throw Napi::TypeError::New(value.Env(), std::string("expected a Tensor for ") + what);
-  }
-  at::Tensor* tensor = value.As<Napi::External<at::Tensor>>().Data();
-  if (!tensor->defined()) {
+  at::Tensor& tensor = unwrapMaybeDisposed(value, what);
+  if (!tensor.defined()) {
     throw Napi::Error::New(value.Env(), std::string("Tensor (") + what +
                                             ") was disposed and cannot be used again; keep it out "
                                             "of tidy() or clone it before disposing");
   }
-  return *tensor;
+  return tensor;
+}
+
+Napi::Value wrapGenerator(Napi::Env env, at::Generator generator) {
+  return wrapTagged(env, new at::Generator(std::move(generator)), kGeneratorTag);
+}
+
+at::Generator& unwrapGenerator(const Napi::Value& value) {
+  return *unwrapTagged<at::Generator>(value, kGeneratorTag, "Generator");
 }
 
 bool isAbsent(const Napi::Value& value) { return value.IsUndefined() || value.IsNull(); }
@@ -49,7 +77,7 @@ std::vector<at::Tensor> unwrapList(const Napi::Value& value) {
 }
 
 std::vector<int64_t> intList(const Napi::Value& value, const char* what) {
-  if (value.IsNumber()) return {value.As<Napi::Number>().Int64Value()};
+  if (value.IsNumber()) return {toInt(value, what)};
   if (!value.IsArray()) {
     throw Napi::TypeError::New(value.Env(), std::string("expected an array of integers for ") + what);
   }
@@ -61,7 +89,23 @@ std::vector<int64_t> intList(const Napi::Value& value, const char* what) {
 
 int64_t toInt(const Napi::Value& value, const char* what) {
   if (!value.IsNumber()) throw Napi::TypeError::New(value.Env(), std::string("expected an integer for ") + what);
-  return value.As<Napi::Number>().Int64Value();
+  double number = value.As<Napi::Number>().DoubleValue();
+  // -2^63 and 2^63 are exact doubles; NaN fails both comparisons.
+  bool inRange = number >= -9223372036854775808.0 && number < 9223372036854775808.0;
+  if (!inRange || std::trunc(number) != number) {
+    throw Napi::RangeError::New(value.Env(), std::string("expected an integer for ") + what + ", got " +
+                                                 value.ToString().Utf8Value());
+  }
+  return static_cast<int64_t>(number);
+}
+
+uint64_t toUnsigned(const Napi::Value& value, const char* what) {
+  int64_t number = toInt(value, what);
+  if (number < 0) {
+    throw Napi::RangeError::New(value.Env(), std::string("expected a non-negative integer for ") + what +
+                                                 ", got " + std::to_string(number));
+  }
+  return static_cast<uint64_t>(number);
 }
 
 double toDouble(const Napi::Value& value, const char* what) {

@@ -117,7 +117,7 @@ PE_FN(memoryStats) {
 PE_FN(setCacheLimit) {
   Counters& c = counters();
   std::lock_guard<std::mutex> lock(c.mutex);
-  c.cacheLimit = static_cast<size_t>(toDouble(info[0], "bytes"));
+  c.cacheLimit = static_cast<size_t>(toUnsigned(info[0], "bytes"));
   if (c.cachedBytes > c.cacheLimit) releaseCache(c);
   return info.Env().Undefined();
 }

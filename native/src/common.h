@@ -13,14 +13,25 @@ namespace pe {
 
 // A tensor handle is a JavaScript External that owns a heap-allocated at::Tensor. dispose() resets
 // the tensor (releasing its storage) while the External lives on until garbage collection.
+// Handles are type-tagged (napi_type_tag_object): unwrapping anything but a handle of the expected
+// type (a Generator's, another addon's External) is a TypeError, never a reinterpreted pointer.
 Napi::Value wrap(Napi::Env env, at::Tensor tensor);
 at::Tensor& unwrap(const Napi::Value& value, const char* what = "tensor");
+// The handle's tensor even when disposed (undefined), for dispose() and isDisposed().
+at::Tensor& unwrapMaybeDisposed(const Napi::Value& value, const char* what = "tensor");
+Napi::Value wrapGenerator(Napi::Env env, at::Generator generator);
+at::Generator& unwrapGenerator(const Napi::Value& value);
 c10::optional<at::Tensor> unwrapOptional(const Napi::Value& value);
 Napi::Array wrapList(Napi::Env env, const std::vector<at::Tensor>& tensors);
 std::vector<at::Tensor> unwrapList(const Napi::Value& value);
 
+// Integers arrive as JavaScript numbers (doubles). Which values are valid is decided in TypeScript;
+// these only refuse a double that is not exactly an int64 (NaN, ±Infinity, 2.7, ≥ 2^63), which a
+// cast would narrow silently (NaN to 0, 2.7 to 2).
 std::vector<int64_t> intList(const Napi::Value& value, const char* what);
 int64_t toInt(const Napi::Value& value, const char* what);
+// As toInt, for the unsigned quantities (seeds, byte counts) a negative number would wrap around.
+uint64_t toUnsigned(const Napi::Value& value, const char* what);
 double toDouble(const Napi::Value& value, const char* what);
 bool toBool(const Napi::Value& value, const char* what);
 std::string toString(const Napi::Value& value, const char* what);

@@ -10,7 +10,11 @@ namespace pe {
 namespace {
 
 PE_FN(setNumThreads) {
-  at::set_num_threads(static_cast<int>(toInt(info[0], "threads")));
+  int64_t threads = toInt(info[0], "threads");
+  if (threads != static_cast<int>(threads)) {
+    throw Napi::RangeError::New(info.Env(), "threads " + std::to_string(threads) + " does not fit an int");
+  }
+  at::set_num_threads(static_cast<int>(threads));
   return info.Env().Undefined();
 }
 
@@ -25,7 +29,7 @@ PE_FN(version) { return Napi::String::New(info.Env(), TORCH_VERSION); }
 PE_FN(manualSeed) {
   auto generator = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(generator.mutex());
-  generator.set_current_seed(static_cast<uint64_t>(toInt(info[0], "seed")));
+  generator.set_current_seed(toUnsigned(info[0], "seed"));
   return info.Env().Undefined();
 }
 
@@ -43,12 +47,8 @@ PE_FN(setRngState) {
   return info.Env().Undefined();
 }
 
-void finalizeGenerator(Napi::Env, at::Generator* generator) { delete generator; }
-
 PE_FN(newGenerator) {
-  auto seed = static_cast<uint64_t>(toInt(info[0], "seed"));
-  return Napi::External<at::Generator>::New(
-      info.Env(), new at::Generator(at::make_generator<at::CPUGeneratorImpl>(seed)), finalizeGenerator);
+  return wrapGenerator(info.Env(), at::make_generator<at::CPUGeneratorImpl>(toUnsigned(info[0], "seed")));
 }
 
 }  // namespace

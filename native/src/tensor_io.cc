@@ -13,8 +13,7 @@ at::TensorOptions options(const Napi::Value& dtype, const Napi::Value& device) {
 
 c10::optional<at::Generator> generatorArg(const Napi::Value& value) {
   if (isAbsent(value)) return c10::nullopt;
-  if (!value.IsExternal()) throw Napi::TypeError::New(value.Env(), "expected a Generator");
-  return *value.As<Napi::External<at::Generator>>().Data();
+  return unwrapGenerator(value);
 }
 
 // fromBuffer(typedArray, shape, dtype): copies the array's bytes into a new CPU tensor. The element
@@ -45,13 +44,12 @@ PE_FN(toBuffer) {
 }
 
 PE_FN(dispose) {
-  if (info[0].IsExternal()) *info[0].As<Napi::External<at::Tensor>>().Data() = at::Tensor();
+  unwrapMaybeDisposed(info[0]) = at::Tensor();
   return info.Env().Undefined();
 }
 
 PE_FN(isDisposed) {
-  if (!info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), "expected a Tensor");
-  return Napi::Boolean::New(info.Env(), !info[0].As<Napi::External<at::Tensor>>().Data()->defined());
+  return Napi::Boolean::New(info.Env(), !unwrapMaybeDisposed(info[0]).defined());
 }
 
 PE_FN(shape) {

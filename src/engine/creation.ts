@@ -2,6 +2,7 @@
 import { native, type GeneratorHandle } from './native.js';
 import { Tensor } from './tensor.js';
 import { naturalDtype, type DType, type TypedArray } from './dtype.js';
+import { integer, nonNegativeInteger, shape as checkShape } from './arguments.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -12,7 +13,7 @@ export interface CreateOptions {
 export class Generator {
   readonly handle: GeneratorHandle;
   constructor(readonly seed: number) {
-    this.handle = native.newGenerator(seed);
+    this.handle = native.newGenerator(nonNegativeInteger(seed, 'seed'));
   }
 }
 
@@ -33,7 +34,7 @@ export function tensor(
   const array = toTypedArray(data, isBool ? 'bool' : options.dtype);
   const natural = naturalDtype(array);
   const stored: DType = isBool && natural === 'uint8' ? 'bool' : natural;
-  const dims = shape ?? [array.length];
+  const dims = shape === undefined ? [array.length] : checkShape(shape);
   const created = new Tensor(native.fromBuffer(array, dims, stored));
   const wanted = options.dtype ?? stored;
   if (wanted === stored && options.device === undefined) return created;
@@ -61,15 +62,15 @@ export function scalar(value: number, options: CreateOptions = {}): Tensor {
 }
 
 export function zeros(shape: number[], { dtype = 'float32', device }: CreateOptions = {}): Tensor {
-  return new Tensor(native.zeros(shape, dtype, device));
+  return new Tensor(native.zeros(checkShape(shape), dtype, device));
 }
 
 export function ones(shape: number[], { dtype = 'float32', device }: CreateOptions = {}): Tensor {
-  return new Tensor(native.ones(shape, dtype, device));
+  return new Tensor(native.ones(checkShape(shape), dtype, device));
 }
 
 export function empty(shape: number[], { dtype = 'float32', device }: CreateOptions = {}): Tensor {
-  return new Tensor(native.empty(shape, dtype, device));
+  return new Tensor(native.empty(checkShape(shape), dtype, device));
 }
 
 export function full(
@@ -77,7 +78,7 @@ export function full(
   value: number,
   { dtype = 'float32', device }: CreateOptions = {},
 ): Tensor {
-  return new Tensor(native.full(shape, value, dtype, device));
+  return new Tensor(native.full(checkShape(shape), value, dtype, device));
 }
 
 export function zerosLike(t: Tensor): Tensor {
@@ -103,21 +104,21 @@ export function linspace(
   steps: number,
   { dtype = 'float32', device }: CreateOptions = {},
 ): Tensor {
-  return new Tensor(native.linspace(start, end, steps, dtype, device));
+  return new Tensor(native.linspace(start, end, nonNegativeInteger(steps, 'steps'), dtype, device));
 }
 
 export function eye(n: number, { dtype = 'float32', device }: CreateOptions = {}): Tensor {
-  return new Tensor(native.eye(n, dtype, device));
+  return new Tensor(native.eye(nonNegativeInteger(n, 'n'), dtype, device));
 }
 
 /** Uniform in [0, 1). */
 export function rand(shape: number[], { dtype = 'float32', device, generator }: RandomOptions = {}): Tensor {
-  return new Tensor(native.rand(shape, dtype, device, generator?.handle));
+  return new Tensor(native.rand(checkShape(shape), dtype, device, generator?.handle));
 }
 
 /** Standard normal. */
 export function randn(shape: number[], { dtype = 'float32', device, generator }: RandomOptions = {}): Tensor {
-  return new Tensor(native.randn(shape, dtype, device, generator?.handle));
+  return new Tensor(native.randn(checkShape(shape), dtype, device, generator?.handle));
 }
 
 /** Integers in [low, high). */
@@ -127,11 +128,20 @@ export function randint(
   shape: number[],
   { dtype = 'int64', device, generator }: RandomOptions = {},
 ): Tensor {
-  return new Tensor(native.randint(low, high, shape, dtype, device, generator?.handle));
+  return new Tensor(
+    native.randint(
+      integer(low, 'low'),
+      integer(high, 'high'),
+      checkShape(shape),
+      dtype,
+      device,
+      generator?.handle,
+    ),
+  );
 }
 
 export function randperm(n: number, { dtype = 'int64', device, generator }: RandomOptions = {}): Tensor {
-  return new Tensor(native.randperm(n, dtype, device, generator?.handle));
+  return new Tensor(native.randperm(nonNegativeInteger(n, 'n'), dtype, device, generator?.handle));
 }
 
 /** Fills t in place from U(from, to) — for weight initialisers. */
@@ -150,7 +160,7 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
   return new Tensor(
     native.cat(
       tensors.map((t) => t.handle),
-      dim,
+      integer(dim, 'dim'),
     ),
   );
 }
@@ -159,7 +169,7 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
   return new Tensor(
     native.stack(
       tensors.map((t) => t.handle),
-      dim,
+      integer(dim, 'dim'),
     ),
   );
 }

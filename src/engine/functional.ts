@@ -2,7 +2,8 @@
 // PyTorch's (padding). Inputs are NCHW tensors, in contiguous or channels_last memory format.
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
-import { pair, resolvePadding, isSymmetric, torchPadList, type Padding } from './padding.js';
+import { resolvePadding, isSymmetric, torchPadList, type Padding, type SpatialPads } from './padding.js';
+import { integer, integers, positiveInteger, positivePair } from './arguments.js';
 
 export interface Conv2dOptions {
   stride?: number | [number, number];
@@ -32,13 +33,14 @@ function applyPadding(
 }
 
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  const stride = pair(options.stride ?? 1);
-  const dilation = pair(options.dilation ?? 1);
+  const stride = positivePair(options.stride ?? 1, 'stride');
+  const dilation = positivePair(options.dilation ?? 1, 'dilation');
+  const groups = positiveInteger(options.groups ?? 1, 'groups');
   const kernel: [number, number] = [weight.shape[2], weight.shape[3]];
   const { input, inner } = applyPadding(x, options.padding ?? 0, kernel, stride, dilation, 0);
   try {
     return new Tensor(
-      native.conv2d(input.handle, weight.handle, bias?.handle, stride, inner, dilation, options.groups ?? 1),
+      native.conv2d(input.handle, weight.handle, bias?.handle, stride, inner, dilation, groups),
     );
   } finally {
     if (input !== x) input.dispose();
@@ -51,8 +53,8 @@ export interface Pool2dOptions {
 }
 
 export function maxPool2d(x: Tensor, kernel: number | [number, number], options: Pool2dOptions = {}): Tensor {
-  const k = pair(kernel);
-  const stride = pair(options.stride ?? kernel);
+  const k = positivePair(kernel, 'kernel');
+  const stride = positivePair(options.stride ?? kernel, 'stride');
   // Padded cells must never win the max, as in TensorFlow.
   const { input, inner } = applyPadding(x, options.padding ?? 0, k, stride, [1, 1], -Infinity);
   try {
@@ -64,8 +66,8 @@ export function maxPool2d(x: Tensor, kernel: number | [number, number], options:
 
 /** Average pooling; padded cells are excluded from the average, as in TensorFlow. */
 export function avgPool2d(x: Tensor, kernel: number | [number, number], options: Pool2dOptions = {}): Tensor {
-  const k = pair(kernel);
-  const stride = pair(options.stride ?? kernel);
+  const k = positivePair(kernel, 'kernel');
+  const stride = positivePair(options.stride ?? kernel, 'stride');
   const pads = resolvePadding(options.padding ?? 0, spatial(x), k, stride);
   if (isSymmetric(pads)) {
     return new Tensor(native.avgPool2d(x.handle, k, stride, [pads[0][0], pads[1][0]], false, false));
@@ -144,11 +146,11 @@ export function dropout(x: Tensor, rate: number, training: boolean): Tensor {
 }
 
 export function softmax(x: Tensor, dim = -1): Tensor {
-  return new Tensor(native.softmax(x.handle, dim));
+  return new Tensor(native.softmax(x.handle, integer(dim, 'dim')));
 }
 
 export function logSoftmax(x: Tensor, dim = -1): Tensor {
-  return new Tensor(native.logSoftmax(x.handle, dim));
+  return new Tensor(native.logSoftmax(x.handle, integer(dim, 'dim')));
 }
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -172,13 +174,18 @@ export function binaryCrossEntropyWithLogits(
 }
 
 /** Constant padding of the spatial dims: [[top, bottom], [left, right]]. */
-export function pad2d(x: Tensor, pads: [[number, number], [number, number]], value = 0): Tensor {
-  return new Tensor(native.pad(x.handle, torchPadList(pads), value));
+export function pad2d(x: Tensor, pads: SpatialPads, value = 0): Tensor {
+  return new Tensor(native.pad(x.handle, explicitPadList(pads), value));
 }
 
 /** Reflection padding of the spatial dims: [[top, bottom], [left, right]]. */
-export function reflectionPad2d(x: Tensor, pads: [[number, number], [number, number]]): Tensor {
-  return new Tensor(native.reflectionPad2d(x.handle, torchPadList(pads)));
+export function reflectionPad2d(x: Tensor, pads: SpatialPads): Tensor {
+  return new Tensor(native.reflectionPad2d(x.handle, explicitPadList(pads)));
+}
+
+function explicitPadList(pads: SpatialPads): number[] {
+  integers(pads.flat(), 'padding');
+  return torchPadList(pads);
 }
 
 /** The same NCHW tensor stored NHWC in memory, which oneDNN's convolutions prefer on CPUs. */
@@ -187,5 +194,5 @@ export function channelsLast(x: Tensor): Tensor {
 }
 
 export function oneHot(labels: Tensor, classes: number): Tensor {
-  return new Tensor(native.oneHot(labels.handle, classes));
+  return new Tensor(native.oneHot(labels.handle, integer(classes, 'classes')));
 }

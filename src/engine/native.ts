@@ -242,7 +242,7 @@ function defaultCacheLimit(): number {
   const fromEnv = process.env.PARETO_EDGE_ALLOCATOR_CACHE;
   if (fromEnv !== undefined && fromEnv !== '') {
     const bytes = Number(fromEnv);
-    if (!Number.isFinite(bytes) || bytes < 0) {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
       throw new Error(
         `PARETO_EDGE_ALLOCATOR_CACHE must be a number of bytes (0 disables the cache), got "${fromEnv}"`,
       );

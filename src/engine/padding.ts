@@ -2,6 +2,7 @@
 // output = ceil(input / stride), and when the total is odd the extra row/column goes at the end
 // (bottom/right). PyTorch can only pad symmetrically inside conv/pool, so the asymmetric case pads
 // explicitly first.
+import { integers } from './arguments.js';
 
 /** 'same' | 'valid' | symmetric (one number, or [h, w]) | explicit [[top, bottom], [left, right]]. */
 export type Padding = 'same' | 'valid' | number | [number, number] | [[number, number], [number, number]];
@@ -9,7 +10,7 @@ export type Padding = 'same' | 'valid' | number | [number, number] | [[number, n
 /** [before, after] padding for each of height and width. */
 export type SpatialPads = [[number, number], [number, number]];
 
-export function pair(value: number | [number, number]): [number, number] {
+function pair(value: number | [number, number]): [number, number] {
   return typeof value === 'number' ? [value, value] : value;
 }
 
@@ -20,6 +21,7 @@ export function resolvePadding(
   stride: [number, number],
   dilation: [number, number] = [1, 1],
 ): SpatialPads {
+  if (typeof padding !== 'string') integers([padding].flat(2), 'padding');
   if (padding === 'valid')
     return [
       [0, 0],

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { native, type TensorMemoryStats } from './native.js';
 import { Tensor } from './tensor.js';
+import { nonNegativeInteger } from './arguments.js';
 
 /** Sets libtorch's intra-op thread count (OpenMP), which also drives OpenBLAS's OpenMP build. */
 export function setNumThreads(threads: number): void {
@@ -20,7 +21,7 @@ export function getNumThreads(): number {
 
 /** Seeds libtorch's global generator (random tensors, dropout, initialisers without a Generator). */
 export function manualSeed(seed: number): void {
-  native.manualSeed(seed);
+  native.manualSeed(nonNegativeInteger(seed, 'seed'));
 }
 
 /** The global generator's state, for checkpoints; restore with setRngState(). */
@@ -41,7 +42,7 @@ export function memoryStats(): TensorMemoryStats {
 
 /** Sets how many bytes of freed tensor memory the allocator keeps for reuse; 0 disables caching. */
 export function setAllocatorCacheLimit(bytes: number): void {
-  native.setCacheLimit(bytes);
+  native.setCacheLimit(nonNegativeInteger(bytes, 'bytes'));
 }
 
 /** Returns every cached block to the system (e.g. between runs, before measuring resident memory). */

@@ -3,6 +3,7 @@
 import { native, type Handle, type Scalar } from './native.js';
 import { registerTensor, releaseTensor } from './lifetime.js';
 import { typedArrayFor, type DType, type TypedArray } from './dtype.js';
+import { integer, integers, nonNegativeInteger, optional, positiveInteger, viewShape } from './arguments.js';
 
 export type MemoryFormat = 'contiguous' | 'channels_last';
 type Operand = Tensor | number;
@@ -248,68 +249,93 @@ export class Tensor {
     return new Tensor(native.variance(this.handle, dimList(dims), keepdim, unbiased));
   }
   argmax(dim?: number, keepdim = false): Tensor {
-    return new Tensor(native.argmax(this.handle, dim, keepdim));
+    return new Tensor(native.argmax(this.handle, optional(dim, integer, 'dim'), keepdim));
   }
   argmin(dim?: number, keepdim = false): Tensor {
-    return new Tensor(native.argmin(this.handle, dim, keepdim));
+    return new Tensor(native.argmin(this.handle, optional(dim, integer, 'dim'), keepdim));
   }
   topk(k: number, { dim = -1, largest = true, sorted = true } = {}): { values: Tensor; indices: Tensor } {
-    const [values, indices] = native.topk(this.handle, k, dim, largest, sorted);
+    const [values, indices] = native.topk(
+      this.handle,
+      nonNegativeInteger(k, 'k'),
+      integer(dim, 'dim'),
+      largest,
+      sorted,
+    );
     return { values: new Tensor(values), indices: new Tensor(indices) };
   }
 
   // ---- shape
   reshape(shape: number[]): Tensor {
-    return new Tensor(native.reshape(this.handle, shape));
+    return new Tensor(native.reshape(this.handle, viewShape(shape)));
   }
   view(shape: number[]): Tensor {
-    return new Tensor(native.view(this.handle, shape));
+    return new Tensor(native.view(this.handle, viewShape(shape)));
   }
   permute(dims: number[]): Tensor {
-    return new Tensor(native.permute(this.handle, dims));
+    return new Tensor(native.permute(this.handle, integers(dims, 'dims')));
   }
   transpose(dim0: number, dim1: number): Tensor {
-    return new Tensor(native.transpose(this.handle, dim0, dim1));
+    return new Tensor(native.transpose(this.handle, integer(dim0, 'dim0'), integer(dim1, 'dim1')));
   }
   squeeze(dim?: number): Tensor {
-    return new Tensor(native.squeeze(this.handle, dim));
+    return new Tensor(native.squeeze(this.handle, optional(dim, integer, 'dim')));
   }
   unsqueeze(dim: number): Tensor {
-    return new Tensor(native.unsqueeze(this.handle, dim));
+    return new Tensor(native.unsqueeze(this.handle, integer(dim, 'dim')));
   }
   flatten(startDim = 0, endDim = -1): Tensor {
-    return new Tensor(native.flatten(this.handle, startDim, endDim));
+    return new Tensor(native.flatten(this.handle, integer(startDim, 'startDim'), integer(endDim, 'endDim')));
   }
   expand(shape: number[]): Tensor {
-    return new Tensor(native.expand(this.handle, shape));
+    return new Tensor(native.expand(this.handle, viewShape(shape)));
   }
   /** Elements start..end (exclusive) with a step along one dimension, as a view. */
   slice(dim: number, start?: number, end?: number, step = 1): Tensor {
-    return new Tensor(native.slice(this.handle, dim, start, end, step));
+    return new Tensor(
+      native.slice(
+        this.handle,
+        integer(dim, 'dim'),
+        optional(start, integer, 'start'),
+        optional(end, integer, 'end'),
+        positiveInteger(step, 'step'),
+      ),
+    );
   }
   select(dim: number, index: number): Tensor {
-    return new Tensor(native.select(this.handle, dim, index));
+    return new Tensor(native.select(this.handle, integer(dim, 'dim'), integer(index, 'index')));
   }
   indexSelect(dim: number, index: Tensor): Tensor {
-    return new Tensor(native.indexSelect(this.handle, dim, index.handle));
+    return new Tensor(native.indexSelect(this.handle, integer(dim, 'dim'), index.handle));
   }
   gather(dim: number, index: Tensor): Tensor {
-    return new Tensor(native.gather(this.handle, dim, index.handle));
+    return new Tensor(native.gather(this.handle, integer(dim, 'dim'), index.handle));
   }
   narrow(dim: number, start: number, length: number): Tensor {
-    return new Tensor(native.narrow(this.handle, dim, start, length));
+    return new Tensor(
+      native.narrow(
+        this.handle,
+        integer(dim, 'dim'),
+        integer(start, 'start'),
+        nonNegativeInteger(length, 'length'),
+      ),
+    );
   }
   split(size: number, dim = 0): Tensor[] {
-    return native.split(this.handle, size, dim).map((h) => new Tensor(h));
+    return native
+      .split(this.handle, positiveInteger(size, 'size'), integer(dim, 'dim'))
+      .map((h) => new Tensor(h));
   }
   chunk(chunks: number, dim = 0): Tensor[] {
-    return native.chunk(this.handle, chunks, dim).map((h) => new Tensor(h));
+    return native
+      .chunk(this.handle, positiveInteger(chunks, 'chunks'), integer(dim, 'dim'))
+      .map((h) => new Tensor(h));
   }
   flip(dims: number[]): Tensor {
-    return new Tensor(native.flip(this.handle, dims));
+    return new Tensor(native.flip(this.handle, integers(dims, 'dims')));
   }
   repeat(repeats: number[]): Tensor {
-    return new Tensor(native.repeat(this.handle, repeats));
+    return new Tensor(native.repeat(this.handle, integers(repeats, 'repeats')));
   }
 
   // ---- in place (the optimizers' vocabulary); each returns this
@@ -377,7 +403,9 @@ export class Tensor {
     const g = native.grad(this.handle);
     return g === null ? null : new Tensor(g);
   }
+  /** Assigns (or, with null, drops) the gradient, which must match this tensor's shape and dtype. */
   set grad(value: Tensor | null) {
+    if (value !== null) checkGradient(this, value);
     native.setGrad(this.handle, value?.handle);
   }
   backward(gradient?: Tensor, { retainGraph = false } = {}): void {
@@ -394,5 +422,24 @@ export class Tensor {
 }
 
 function dimList(dims: number | number[] | undefined): number[] | undefined {
-  return typeof dims === 'number' ? [dims] : dims;
+  if (dims === undefined) return undefined;
+  return typeof dims === 'number' ? [integer(dims, 'dim')] : integers(dims, 'dims');
+}
+
+/**
+ * libtorch stores any tensor as a gradient (PyTorch checks in its Python layer): a mismatched one
+ * would be broadcast by the optimizer's in-place update, or fail there, far from the mistake.
+ */
+function checkGradient(t: Tensor, gradient: Tensor): void {
+  const [shape, gradientShape] = [t.shape, gradient.shape];
+  if (shape.length !== gradientShape.length || shape.some((size, i) => size !== gradientShape[i])) {
+    throw new RangeError(
+      `cannot assign a gradient of shape [${gradientShape.join(', ')}] for a tensor of shape [${shape.join(', ')}]`,
+    );
+  }
+  if (gradient.dtype !== t.dtype || gradient.device !== t.device) {
+    throw new TypeError(
+      `cannot assign a gradient of dtype ${gradient.dtype} on ${gradient.device} for a tensor of dtype ${t.dtype} on ${t.device}`,
+    );
+  }
 }
