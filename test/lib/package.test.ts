@@ -33,6 +33,14 @@ function run(command: string, args: string[], cwd: string, what: string): string
   return result.stdout;
 }
 
+function readManifest(): {
+  version: string;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+} {
+  return JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as ReturnType<typeof readManifest>;
+}
+
 interface LockEntry {
   version: string;
   resolved?: string;
@@ -46,10 +54,7 @@ interface LockEntry {
  * `npm ci` left in npm's cache, and no registry metadata (which `npm install` would fetch).
  */
 function writeNewProject(app: string, tarballSpec: string): void {
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-    dependencies: Record<string, string>;
-  };
+  const manifest = readManifest();
   const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, LockEntry>;
   };
@@ -59,6 +64,8 @@ function writeNewProject(app: string, tarballSpec: string): void {
       version: manifest.version,
       resolved: tarballSpec,
       hasInstallScript: true,
+      // What npm would have written from the tarball's package.json; `npm ci` links bins from it.
+      bin: manifest.bin,
       dependencies: manifest.dependencies,
     },
   };
@@ -129,6 +136,18 @@ test(
         0,
         "npm ci --offline in the new project failed. The dependencies' tarballs come from npm's cache, which " +
           `this repo's \`npm ci\` fills: run it (or scripts/setup.sh) first.\n${install.stderr}`,
+      );
+
+      const cli = run(
+        path.join(app, 'node_modules/.bin/pareto-edge'),
+        ['--version'],
+        app,
+        'the installed CLI',
+      );
+      assert.equal(
+        cli,
+        `${readManifest().version}\n`,
+        "the installed CLI runs and reports package.json's version",
       );
 
       writeFileSync(path.join(app, 'example.ts'), readmeExample());
