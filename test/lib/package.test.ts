@@ -58,8 +58,9 @@ function writeNewProject(app: string, tarballSpec: string): void {
   const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, LockEntry>;
   };
+  const dependencies = { 'pareto-edge': tarballSpec };
   const packages: Record<string, unknown> = {
-    '': { name: 'app', dependencies: { 'pareto-edge': tarballSpec } },
+    '': { name: 'app', dependencies },
     'node_modules/pareto-edge': {
       version: manifest.version,
       resolved: tarballSpec,
@@ -76,7 +77,6 @@ function writeNewProject(app: string, tarballSpec: string): void {
     const resolved = `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`;
     packages[where] = { resolved, ...entry };
   }
-  const dependencies = { 'pareto-edge': tarballSpec };
   writeFileSync(
     path.join(app, 'package.json'),
     JSON.stringify({ name: 'app', private: true, type: 'module', dependencies }),
@@ -92,40 +92,58 @@ interface PackResult {
   files: { path: string }[];
 }
 
+/** `npm pack` into dir, checking what the tarball holds; returns the tarball's file name. */
+function pack(dir: string): string {
+  // --ignore-scripts: prepack would recompile dist/ while other test files run from it.
+  const args = ['pack', '--json', '--ignore-scripts', '--pack-destination', dir];
+  const [packed] = JSON.parse(run('npm', args, ROOT, 'npm pack')) as PackResult[];
+  const files = packed!.files.map((file) => file.path);
+  for (const needed of [
+    'dist/src/index.js',
+    'dist/src/index.d.ts',
+    'bin/pareto-edge.js',
+    'native/binding.gyp',
+  ])
+    assert.ok(files.includes(needed), `the tarball holds ${needed}`);
+  assert.ok(
+    files.includes(ADDON),
+    `the tarball holds ${ADDON}: build it first (bash scripts/setup.sh); ` +
+      'npm pack leaves it out when native/build is a symbolic link',
+  );
+  const unwanted = files.filter((file) => /^(?:src|test|bench|results|dist\/(?:test|bench))\//.test(file));
+  assert.deepEqual(unwanted, [], 'no sources, tests, benchmarks or results in the tarball');
+  return packed!.filename;
+}
+
+/** Type-checks the README's example against the installed package's declarations and compiles it. */
+function compileExample(app: string): string {
+  writeFileSync(path.join(app, 'example.ts'), readmeExample());
+  const compilerOptions = {
+    strict: true,
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2022'],
+    // The new project has no @types/node of its own: it uses this repo's.
+    typeRoots: [path.join(ROOT, 'node_modules/@types')],
+    types: ['node'],
+    outDir: 'out',
+  };
+  writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['example.ts'] }));
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  run(process.execPath, [tsc, '-p', app], app, 'tsc on the README example');
+  return path.join(app, 'out/example.js');
+}
+
 test(
   'the packed package installs into a new project and runs the README example',
   { timeout: 600_000 },
   () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pe-package-'));
     try {
-      // --ignore-scripts: prepack would recompile dist/ while other test files run from it.
-      const packed = run(
-        'npm',
-        ['pack', '--json', '--ignore-scripts', '--pack-destination', dir],
-        ROOT,
-        'npm pack',
-      );
-      const [pack] = JSON.parse(packed) as PackResult[];
-      const files = pack!.files.map((file) => file.path);
-      for (const needed of [
-        'dist/src/index.js',
-        'dist/src/index.d.ts',
-        'bin/pareto-edge.js',
-        'native/binding.gyp',
-      ])
-        assert.ok(files.includes(needed), `the tarball holds ${needed}`);
-      assert.ok(
-        files.includes(ADDON),
-        `the tarball holds ${ADDON}: build it first (bash scripts/setup.sh); npm pack leaves it out when native/build is a symbolic link`,
-      );
-      const unwanted = files.filter((file) =>
-        /^(?:src|test|bench|results|dist\/(?:test|bench))\//.test(file),
-      );
-      assert.deepEqual(unwanted, [], 'no sources, tests, benchmarks or results in the tarball');
-
       const app = path.join(dir, 'app');
       mkdirSync(app);
-      writeNewProject(app, `file:../${pack!.filename}`);
+      writeNewProject(app, `file:../${pack(dir)}`);
       const install = spawnSync('npm', ['ci', '--offline', '--no-audit', '--no-fund'], {
         cwd: app,
         encoding: 'utf8',
@@ -134,59 +152,29 @@ test(
       assert.equal(
         install.status,
         0,
-        "npm ci --offline in the new project failed. The dependencies' tarballs come from npm's cache, which " +
-          `this repo's \`npm ci\` fills: run it (or scripts/setup.sh) first.\n${install.stderr}`,
+        "npm ci --offline in the new project failed. The dependencies' tarballs come from npm's cache, " +
+          `which this repo's \`npm ci\` fills: run it (or scripts/setup.sh) first.\n${install.stderr}`,
       );
 
-      const cli = run(
+      const version = run(
         path.join(app, 'node_modules/.bin/pareto-edge'),
         ['--version'],
         app,
         'the installed CLI',
       );
       assert.equal(
-        cli,
+        version,
         `${readManifest().version}\n`,
-        "the installed CLI runs and reports package.json's version",
+        "the installed CLI reports package.json's version",
       );
 
-      writeFileSync(path.join(app, 'example.ts'), readmeExample());
-      writeFileSync(
-        path.join(app, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            strict: true,
-            target: 'ES2022',
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            lib: ['ES2022'],
-            // The new project has no @types/node of its own: it uses this repo's.
-            typeRoots: [path.join(ROOT, 'node_modules/@types')],
-            types: ['node'],
-            outDir: 'out',
-          },
-          files: ['example.ts'],
-        }),
-      );
-      run(
-        process.execPath,
-        [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', app],
-        app,
-        'tsc on the README example',
-      );
-      const output = run(
-        process.execPath,
-        [path.join(app, 'out/example.js')],
-        app,
-        'the README example',
-      ).trimEnd();
-
+      const output = run(process.execPath, [compileExample(app)], app, 'the README example');
       // What the example prints, computed here from the sources with the same arguments.
       const description = describeModel('xception-lite', { numClasses: 2, inputSize: 96 });
       const summary = summarize(description, { batchSize: 4 });
       const withSgd = trainingMemory(description, { batchSize: 4, optimizer: sgd({ momentum: 0.9 }) });
       const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
-      const lines = output.split('\n');
+      const lines = output.trimEnd().split('\n');
       assert.deepEqual(lines.slice(0, 3), [
         `${summary.params.total} parameters, ${summary.macs} multiply-accumulates per image`,
         `training peak at batch 4 with Adam: ${mib(summary.memory.trainingPeakBytes)} MiB`,
