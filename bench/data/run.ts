@@ -16,7 +16,7 @@ import { createLoader } from '../../src/data/loader.js';
 import { resolveDataDir } from '../../src/data/resolve.js';
 import type { Sample } from '../../src/data/types.js';
 import { WorkerPool, defaultWorkerCount } from '../../src/data/worker-pool.js';
-import { benchModel } from '../../src/cli/bench.js';
+import { benchModel } from '../../src/train/bench-model.js';
 import { Adam, F, manualSeed, setNumThreads, tidy } from '../../src/engine/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { buildModel } from '../../src/models/build.js';

@@ -25,7 +25,7 @@ import {
 } from '../../src/engine/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { buildModel } from '../../src/models/build.js';
-import { benchModel } from '../../src/cli/bench.js';
+import { benchModel } from '../../src/train/bench-model.js';
 import { median } from '../common/stats.js';
 import { requirePytorch, runPeer } from '../common/pytorch-peer.js';
 

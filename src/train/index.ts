@@ -1,4 +1,4 @@
-// Training, evaluation and transfer learning.
+// Training, evaluation, transfer learning, checkpoints and the benchmark of a training step.
 export {
   train,
   type TrainEvents,
@@ -19,5 +19,11 @@ export {
 export { TrainInputError } from './errors.js';
 export { RunDir, readFinishedRun, isFinished, type RunRecord } from './run-dir.js';
 export type { RunSummary, RunIdentity } from './run-summary.js';
+export { loadRunModel } from './load-run.js';
+export { initFromRun, applyFreeze, blockPrefixes, headPrefix } from './transfer.js';
+export { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
+export { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
+export { trainStep, measureInference, type InferenceLatency } from './step.js';
+export { benchModel, type BenchOptions, type BenchResult } from './bench-model.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';

@@ -52,6 +52,17 @@ test('a non-positive learning rate is refused by its option parser', () => {
   );
 });
 
+test('a model error is one line listing the models', () => {
+  expectOneLine(
+    ['bench', 'no-such-model'],
+    /^pareto-edge: unknown model 'no-such-model'; models: xception, /,
+  );
+  expectOneLine(
+    ['summary', 'xception', '--input', '8'],
+    /xception needs an input of at least \d+x\d+ pixels/,
+  );
+});
+
 test('a data error is one line naming the folder and the fix', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pe-errors-'));
   try {

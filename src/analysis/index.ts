@@ -1,0 +1,20 @@
+// What a description costs before it runs: shapes, parameters, MACs and predicted training memory.
+export { inferShapes, descriptionInputShape, type ShapedLayer } from './shapes.js';
+export { lowerToOps, type LayerCost, type Op, type OpGraph, type TensorInfo } from './ops.js';
+export {
+  ADAM,
+  DEFAULT_MEMORY_PRESET,
+  LIBTORCH_KEEP_RULES,
+  MEMORY_PRESETS,
+  inferencePeak,
+  sgd,
+  simulate,
+  trainingMemory,
+  type KeepRules,
+  type MemoryOptions,
+  type MemoryPreset,
+  type MemoryPresetName,
+  type OptimizerModel,
+  type TrainingMemory,
+} from './memory.js';
+export { summarize, type ModelSummary } from './summary.js';

@@ -1,0 +1,115 @@
+// A model's training-step and inference timings and peak memory on random inputs: the work behind
+// `pareto-edge bench` and the benchmarks' pareto-edge side. It times trainStep, the trainer's own step.
+import os from 'node:os';
+import {
+  Adam,
+  keep,
+  dispose,
+  noGrad,
+  randint,
+  randn,
+  tidy,
+  memoryStats,
+  resetPeakMemory,
+  setNumThreads,
+  emptyCache,
+  manualSeed,
+} from '../engine/index.js';
+import { buildModel } from '../models/build.js';
+import { describeModel } from '../zoo/registry.js';
+import {
+  measureLatency,
+  latencyStats,
+  readProcessMemoryStatus,
+  resetPeakRss,
+  summarize,
+  type LatencyStats,
+  type Summary,
+} from '../measure/index.js';
+import { trainStep } from './step.js';
+
+export interface BenchOptions {
+  /** Input side in pixels. */
+  input: number;
+  batch: number;
+  /** Timed training steps, after 3 warm-up steps; inference is timed as many times. */
+  steps: number;
+  /** Classes of the head. */
+  classes: number;
+  /** Intra-op threads; every core when omitted. */
+  threads?: number;
+  /** NHWC memory format for the inputs. */
+  channelsLast?: boolean;
+}
+
+export interface BenchResult {
+  model: string;
+  input: number;
+  batch: number;
+  threads: number;
+  memoryFormat: 'channels_last' | 'contiguous';
+  params: { total: number; trainable: number };
+  train: { steps: number; stepMs: Summary; imagesPerS: number };
+  infer: { batchMs: LatencyStats; imagesPerS: number };
+  /**
+   * Peak bytes of live tensors, and the process's peak resident memory; the latter covers the whole
+   * process lifetime when the kernel did not let us reset it (peakRssIsProcessLifetime).
+   */
+  memory: { peakTensorBytes: number; peakRssBytes: number; peakRssIsProcessLifetime: boolean };
+}
+
+/**
+ * Builds the zoo model `name` (without preprocessing) and times Adam training steps and inference on
+ * one random batch. Throws ModelOptionsError for an unknown model or options it does not accept.
+ */
+export function benchModel(name: string, options: BenchOptions): BenchResult {
+  const description = describeModel(name, {
+    numClasses: options.classes,
+    inputSize: options.input,
+    includePreprocessing: false,
+  });
+  const threads = options.threads ?? os.availableParallelism();
+  setNumThreads(threads);
+  manualSeed(0);
+  emptyCache();
+  const model = buildModel(description);
+  const optimizer = new Adam(model.trainableParameters());
+  const format = options.channelsLast ? 'channels_last' : 'contiguous';
+  const x = keep(tidy(() => randn([options.batch, 3, options.input, options.input]).contiguous(format)));
+  const y = keep(randint(0, options.classes, [options.batch]));
+  try {
+    const rssResetProblem = resetPeakRss();
+    resetPeakMemory();
+    const step = () => trainStep(model, optimizer, x, y);
+    const train = measureLatency(step, { warmup: 3, iterations: options.steps });
+    const peakTensorBytes = memoryStats().peakBytes;
+    const peakRssBytes = readProcessMemoryStatus()?.hwmBytes ?? process.memoryUsage.rss();
+    model.eval();
+    const infer = noGrad(() =>
+      measureLatency(() => tidy(() => model.forward(x).sum().item()), {
+        warmup: 3,
+        iterations: options.steps,
+      }),
+    );
+    const counts = model.countParameters();
+    return {
+      model: name,
+      input: options.input,
+      batch: options.batch,
+      threads,
+      memoryFormat: format,
+      params: { total: counts.total, trainable: counts.trainable },
+      train: {
+        steps: options.steps,
+        stepMs: summarize(train.timesMs),
+        imagesPerS: (options.batch * 1000) / train.medianMs,
+      },
+      infer: { batchMs: latencyStats(infer), imagesPerS: (options.batch * 1000) / infer.medianMs },
+      memory: { peakTensorBytes, peakRssBytes, peakRssIsProcessLifetime: rssResetProblem !== null },
+    };
+  } finally {
+    optimizer.dispose();
+    dispose([x, y]);
+    model.dispose();
+  }
+}
