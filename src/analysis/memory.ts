@@ -129,7 +129,7 @@ export interface TrainingMemory {
 
 const BYTES = 4;
 
-export function resolveRules(overrides: MemoryOptions['rules'] = {}): KeepRules {
+function resolveRules(overrides: MemoryOptions['rules'] = {}): KeepRules {
   const rules = { ...LIBTORCH_KEEP_RULES };
   for (const [kind, rule] of Object.entries(overrides) as [OpKind, Partial<KeepRule>][]) {
     const base = rules[kind];

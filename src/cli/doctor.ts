@@ -31,7 +31,7 @@ export function registerDoctor(program: Command): void {
     });
 }
 
-export async function diagnose(): Promise<DoctorReport> {
+async function diagnose(): Promise<DoctorReport> {
   const cpu = cpuFeatures();
   const report: DoctorReport = {
     node: process.version,

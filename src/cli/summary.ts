@@ -68,7 +68,7 @@ export function registerSummary(program: Command): void {
 }
 
 /** The JSON form: totals first, then one row per layer. */
-export function summaryJson(s: ModelSummary): object {
+function summaryJson(s: ModelSummary): object {
   const { layers, ...totals } = s;
   return {
     ...totals,

@@ -3,7 +3,6 @@
 import { inferShapes } from '../analysis/shapes.js';
 import type { Shape } from '../layers/index.js';
 import type { Block, ModelDescription, Node } from '../models/description.js';
-import type { Layer } from '../layers/index.js';
 import { nodesOf, requireNode } from '../models/walk.js';
 
 /** A transform that cannot apply as asked (wrong target, broken rule); the message says why. */
@@ -44,13 +43,6 @@ export function checked(copy: ModelDescription): ModelDescription {
 
 export function requireBlock(description: ModelDescription, name: string): Block {
   return requireNode(description, name, 'Block') as Block;
-}
-
-export function requireLayer(description: ModelDescription, name: string): Layer {
-  const node = requireNode(description, name);
-  if (node.kind === 'Block' || node.kind === 'Sequence')
-    throw new TransformError(`'${name}' is a ${node.kind}, not a layer`);
-  return node;
 }
 
 /** The list (sequence layers or branch layers) that directly holds the named node, and its index. */

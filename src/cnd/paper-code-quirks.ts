@@ -39,7 +39,7 @@ export const stemSamePadding: Transform = (description) => {
 };
 
 /** The paper's entry blocks all start with a ReLU; Keras' first one (block2) does not (the stem's ReLU precedes it). */
-export const reluBeforeFirstEntryBlock: Transform = (description) => {
+const reluBeforeFirstEntryBlock: Transform = (description) => {
   requireXception(description, 'reluBeforeFirstEntryBlock');
   const copy = editCopy(description, 'paperCodeQuirks.reluBeforeFirstEntryBlock');
   const first = flowBlocks(copy, 'entry_flow')[0];

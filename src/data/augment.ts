@@ -162,7 +162,7 @@ export function projectiveTransform(
   }
 }
 
-export function flipHorizontal(image: Float32Array, height: number, width: number): void {
+function flipHorizontal(image: Float32Array, height: number, width: number): void {
   for (let y = 0; y < height; y++) {
     const rowStart = y * width * 3;
     for (let x = 0; x < width >> 1; x++) {
@@ -177,7 +177,7 @@ export function flipHorizontal(image: Float32Array, height: number, width: numbe
   }
 }
 
-export function flipVertical(image: Float32Array, height: number, width: number): void {
+function flipVertical(image: Float32Array, height: number, width: number): void {
   const row = width * 3;
   const temp = new Float32Array(row);
   for (let y = 0; y < height >> 1; y++) {

@@ -39,17 +39,3 @@ export async function decodeResized(
     width: info.width,
   };
 }
-
-/** Full-size RGB decode (for the checks and the preview's originals). */
-export async function decodeRgb(input: string | Buffer): Promise<DecodedImage> {
-  const { data, info } = await sharp(input)
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    height: info.height,
-    width: info.width,
-  };
-}

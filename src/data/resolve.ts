@@ -54,7 +54,7 @@ function parseSyntheticSpec(spec: string): { task: SynthTask; counts?: Record<Sp
 }
 
 /** Where a synthetic set with these options lives in the cache (its name records the options). */
-export function syntheticDir(cacheRoot: string, options: Omit<SynthOptions, 'onProgress'>): string {
+function syntheticDir(cacheRoot: string, options: Omit<SynthOptions, 'onProgress'>): string {
   const { train, val, test } = options.counts;
   const name = `${options.task}-${options.size}px-${train}-${val}-${test}-seed${options.seed}-v${SYNTH_VERSION}`;
   return join(cacheRoot, 'datasets', SYNTHETIC_PCB, name);

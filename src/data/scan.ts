@@ -5,9 +5,9 @@ import { extname, join } from 'node:path';
 import { DataError } from './errors.js';
 
 /** Extensions read as images (decided by sharp, but only these are picked up from folders). */
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff']);
+const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff']);
 
-export function isImageFile(name: string): boolean {
+function isImageFile(name: string): boolean {
   return !name.startsWith('.') && IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 }
 
@@ -42,7 +42,7 @@ export async function listSubdirectories(dir: string): Promise<string[]> {
 }
 
 /** Image files directly inside `dir` (Keras also looks only one level deep per class), sorted. */
-export async function listImages(dir: string): Promise<string[]> {
+async function listImages(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isImageFile(entry.name))
@@ -50,7 +50,7 @@ export async function listImages(dir: string): Promise<string[]> {
     .sort(compareNames);
 }
 
-export function compareNames(a: string, b: string): number {
+function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -48,16 +48,3 @@ export function typedArrayFor(dtype: DType, buffer: ArrayBuffer): TypedArray {
       return new Uint16Array(buffer);
   }
 }
-
-export const BYTES_PER_ELEMENT: Record<DType, number> = {
-  float32: 4,
-  float64: 8,
-  float16: 2,
-  bfloat16: 2,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint8: 1,
-  bool: 1,
-};

@@ -253,4 +253,3 @@ function defaultCacheLimit(): number {
 }
 
 export const native: NativeAddon = loadAddon();
-export const nativeAddonPath = addonPath;

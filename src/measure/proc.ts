@@ -12,7 +12,7 @@ function readText(file: string): string | null {
 }
 
 /** Values of "Key:   123 kB" lines, in bytes (lines without a kB unit are taken as plain numbers). */
-export function parseKbFields(text: string): Map<string, number> {
+function parseKbFields(text: string): Map<string, number> {
   const fields = new Map<string, number>();
   for (const line of text.split('\n')) {
     const match = /^([^:]+):\s+(\d+)(\s+kB)?/.exec(line);

@@ -27,19 +27,11 @@ import {
 } from '../layers/index.js';
 
 /** Keras CONV_KERNEL_INITIALIZER. */
-export const CONV_KERNEL_INITIALIZER: Initializer = {
+const CONV_KERNEL_INITIALIZER: Initializer = {
   name: 'variance_scaling',
   scale: 2.0,
   mode: 'fan_out',
   distribution: 'truncated_normal',
-};
-
-/** Keras DENSE_KERNEL_INITIALIZER (Keras' own classifier; the paper's head uses Dense defaults). */
-export const DENSE_KERNEL_INITIALIZER: Initializer = {
-  name: 'variance_scaling',
-  scale: 1 / 3,
-  mode: 'fan_out',
-  distribution: 'uniform',
 };
 
 /** One row of the block table (Keras DEFAULT_BLOCKS_ARGS). */
@@ -55,7 +47,7 @@ export interface EfficientNetV2Stage {
 }
 
 /** The B0-B3 table (identical for all four; the variants differ only in scaling coefficients). */
-export const EFFICIENTNET_V2_B_STAGES: readonly EfficientNetV2Stage[] = [
+const EFFICIENTNET_V2_B_STAGES: readonly EfficientNetV2Stage[] = [
   {
     convType: 'fused',
     expandRatio: 1,
@@ -139,7 +131,7 @@ const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_VARIANCE = [0.229 ** 2, 0.224 ** 2, 0.225 ** 2];
 
 /** Keras round_filters: nearest multiple of 8 of filters * width, at least 8. */
-export function roundFilters(filters: number, widthCoefficient: number): number {
+function roundFilters(filters: number, widthCoefficient: number): number {
   const scaled = filters * widthCoefficient;
   return Math.max(
     MIN_DEPTH,
@@ -148,7 +140,7 @@ export function roundFilters(filters: number, widthCoefficient: number): number 
 }
 
 /** Keras round_repeats: ceil(depth * repeats), in the same double arithmetic as Python (1.1 * 3 = 3.3000000000000003 -> 4). */
-export function roundRepeats(repeats: number, depthCoefficient: number): number {
+function roundRepeats(repeats: number, depthCoefficient: number): number {
   return Math.ceil(depthCoefficient * repeats);
 }
 

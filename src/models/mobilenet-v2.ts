@@ -20,7 +20,7 @@ export interface InvertedResidualStage {
 }
 
 /** Sandler et al., Table 2 (t, c, n, s), as the Keras source lists its 17 blocks. */
-export const MOBILENET_V2_STAGES: readonly InvertedResidualStage[] = [
+const MOBILENET_V2_STAGES: readonly InvertedResidualStage[] = [
   { expansion: 1, filters: 16, repeats: 1, stride: 1 },
   { expansion: 6, filters: 24, repeats: 2, stride: 2 },
   { expansion: 6, filters: 32, repeats: 3, stride: 2 },
@@ -34,7 +34,7 @@ export const MOBILENET_V2_STAGES: readonly InvertedResidualStage[] = [
 export const MOBILENET_V2_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4] as const;
 
 /** Keras/TF-slim _make_divisible: round to the nearest multiple of divisor, never more than 10% down. */
-export function makeDivisible(value: number, divisor: number, minValue = divisor): number {
+function makeDivisible(value: number, divisor: number, minValue = divisor): number {
   let rounded = Math.max(minValue, Math.floor(Math.trunc(value + divisor / 2) / divisor) * divisor);
   if (rounded < 0.9 * value) rounded += divisor;
   return rounded;
@@ -44,11 +44,7 @@ export function makeDivisible(value: number, divisor: number, minValue = divisor
  * imagenet_utils.correct_pad for a stride-2 kernel: ((k//2 - adjust, k//2), ...) with adjust = 1 for
  * an even size. Together with padding 'valid' it reproduces TensorFlow 'same' for stride 2.
  */
-export function correctPad(
-  height: number,
-  width: number,
-  kernel: number,
-): [[number, number], [number, number]] {
+function correctPad(height: number, width: number, kernel: number): [[number, number], [number, number]] {
   const half = Math.floor(kernel / 2);
   return [
     [half - (1 - (height % 2)), half],

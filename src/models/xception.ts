@@ -65,14 +65,14 @@ function middleBlock(index: number): Block {
   });
 }
 
-export function xceptionEntryFlow(): Sequence {
+function xceptionEntryFlow(): Sequence {
   return sequence('entry_flow', 'flow', [
     sequence('block1', 'stem', [...stemConv('block1_conv1', 32, 2), ...stemConv('block1_conv2', 64, 1)]),
     ...ENTRY_WIDTHS.map((width, i) => downsamplingBlock(i + 2, [width, width], i > 0)),
   ]);
 }
 
-export function xceptionMiddleFlow(): Sequence {
+function xceptionMiddleFlow(): Sequence {
   return sequence(
     'middle_flow',
     'flow',
@@ -80,7 +80,7 @@ export function xceptionMiddleFlow(): Sequence {
   );
 }
 
-export function xceptionExitFlow(): Sequence {
+function xceptionExitFlow(): Sequence {
   const postActivated = (name: string, filters: number): Node[] => [
     separableConv2d(name, filters, 3, { padding: 'same', useBias: false }),
     batchNorm(`${name}_bn`),

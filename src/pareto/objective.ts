@@ -33,11 +33,6 @@ export function costOf(point: Scores, objective: Objective): number {
   return objective.direction === 'min' ? value : -value;
 }
 
-/** Whether value `a` is at least as good as `b` under the objective's direction. */
-export function atLeastAsGood(a: number, b: number, direction: Direction): boolean {
-  return direction === 'max' ? a >= b : a <= b;
-}
-
 export function assertObjectives(objectives: readonly Objective[]): void {
   if (objectives.length === 0) throw new Error('at least one objective is needed');
   const seen = new Set<string>();

@@ -1,6 +1,5 @@
 // run.json is written by another program (the trainer), possibly an older or newer version: check the
 // fields the report reads before trusting them, and say exactly which one is wrong.
-import type { RunSummary } from '../train/run-summary.js';
 
 const NUMBER_FIELDS = [
   'inputSize',
@@ -53,10 +52,6 @@ export function runSummaryProblems(value: unknown): string[] {
     });
   }
   return problems;
-}
-
-export function isRunSummary(value: unknown): value is RunSummary {
-  return runSummaryProblems(value).length === 0;
 }
 
 /** Reads a dotted path ("memory.peakTensorBytes") out of nested records; undefined when absent. */

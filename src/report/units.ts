@@ -35,22 +35,8 @@ export function toDisplay(value: number, unit: Unit): number {
   }
 }
 
-/** The inverse of toDisplay, for frontiers given on the command line in display units. */
-export function fromDisplay(value: number, unit: Unit): number {
-  switch (unit) {
-    case 'fraction':
-      return value / 100;
-    case 'bytes':
-      return value * BYTES_PER_MB;
-    case 'count':
-      return value * 1e6;
-    default:
-      return value;
-  }
-}
-
 /** Decimal places that keep the paper's precision: 76.21%, 847.9 MB, 523.88 s, 465 ms, 15.8M. */
-export function displayDecimals(unit: Unit, displayed: number): number {
+function displayDecimals(unit: Unit, displayed: number): number {
   switch (unit) {
     case 'fraction':
       return 2;

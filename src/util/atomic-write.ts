@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 /** A unique temporary name next to `path`, safe across processes and worker threads. */
-export function temporarySibling(path: string): string {
+function temporarySibling(path: string): string {
   const tag = `${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
   return join(dirname(path), `.${basename(path)}.${tag}.tmp`);
 }

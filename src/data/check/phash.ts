@@ -88,7 +88,7 @@ export function pHashVariants(dct: Float64Array): Hash64[] {
   return variants;
 }
 
-export function dHash(grey9x8: Uint8Array): Hash64 {
+function dHash(grey9x8: Uint8Array): Hash64 {
   let hi = 0;
   let lo = 0;
   for (let y = 0; y < 8; y++) {
@@ -111,10 +111,6 @@ function popcount(x: number): number {
 
 export function hamming(a: Hash64, b: Hash64): number {
   return popcount(a.hi ^ b.hi) + popcount(a.lo ^ b.lo);
-}
-
-export function hashToHex(h: Hash64): string {
-  return h.hi.toString(16).padStart(8, '0') + h.lo.toString(16).padStart(8, '0');
 }
 
 export interface ImageFingerprint {

@@ -1,13 +1,13 @@
 // Unpacking the archives of the registry. tar comes from the system (Debian's tar is an essential
 // package, present on every install); zip members are read in-process (unzip.ts).
 import { spawn } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DataError } from '../errors.js';
 import type { UnpackStep } from './registry.js';
 import { extractZipMember, listZip } from './unzip.js';
 
-export async function untar(archive: string, intoDir: string): Promise<void> {
+async function untar(archive: string, intoDir: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn('tar', ['-xf', archive, '-C', intoDir, '--no-same-owner'], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -51,13 +51,5 @@ export async function unpack(archive: string, steps: readonly UnpackStep[], work
       await untar(current, workDir);
       if (current !== archive) await rm(current, { force: true });
     }
-  }
-}
-
-export async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch {
-    return [];
   }
 }

@@ -43,7 +43,7 @@ export interface DefectEdit {
 }
 
 /** How often a copper defect also tears the solder mask open (the rest stay green under the mask). */
-export const EXPOSED_SHARE = 0.8;
+const EXPOSED_SHARE = 0.8;
 
 /** How far the torn mask reaches around removed copper, in board units. */
 const TORN_RIM = 1.6;

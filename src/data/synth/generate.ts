@@ -18,7 +18,7 @@ export const SYNTH_VERSION = 3;
 export type SynthTask = 'binary' | 'six-class';
 
 /** Folder names; sorted order gives label 0 = no defect, 1 = defect. */
-export const BINARY_CLASSES = ['0_no_defect', '1_defect'] as const;
+const BINARY_CLASSES = ['0_no_defect', '1_defect'] as const;
 
 export interface SynthOptions {
   task: SynthTask;
@@ -75,7 +75,7 @@ export function renderPcbSample(seed: number, options: SampleOptions): SynthSamp
   }
 }
 
-export function classNamesFor(task: SynthTask): string[] {
+function classNamesFor(task: SynthTask): string[] {
   return task === 'binary' ? [...BINARY_CLASSES] : [...DEFECT_TYPES];
 }
 

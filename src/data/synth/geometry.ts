@@ -77,7 +77,7 @@ export function normal(dir: Point): Point {
 
 /** Signed distance from (x, y) to the shape, in board units (negative inside). */
 // The hot loop of generation: Math.sqrt, several times faster than Math.hypot in V8.
-export function distance(shape: Shape, x: number, y: number): number {
+function distance(shape: Shape, x: number, y: number): number {
   switch (shape.kind) {
     case 'circle': {
       const dx = x - shape.c.x;
@@ -107,7 +107,7 @@ export function distance(shape: Shape, x: number, y: number): number {
 }
 
 /** Bounding box in board units, grown by `margin`. */
-export function bounds(shape: Shape, margin = 0): { x0: number; y0: number; x1: number; y1: number } {
+function bounds(shape: Shape, margin = 0): { x0: number; y0: number; x1: number; y1: number } {
   let x0: number, y0: number, x1: number, y1: number;
   if (shape.kind === 'circle') {
     [x0, y0, x1, y1] = [shape.c.x - shape.r, shape.c.y - shape.r, shape.c.x + shape.r, shape.c.y + shape.r];
@@ -130,12 +130,7 @@ export function bounds(shape: Shape, margin = 0): { x0: number; y0: number; x1: 
  * whole bounding box, narrowed for capsules to the band around their line, so long diagonal traces
  * cost a few pixels per row instead of the whole box.
  */
-export function rowSpan(
-  shape: Shape,
-  y: number,
-  grow: number,
-  box: { x0: number; x1: number },
-): [number, number] {
+function rowSpan(shape: Shape, y: number, grow: number, box: { x0: number; x1: number }): [number, number] {
   if (shape.kind !== 'capsule') return [box.x0, box.x1];
   const dx = shape.b.x - shape.a.x;
   const dy = shape.b.y - shape.a.y;

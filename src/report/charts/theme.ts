@@ -2,7 +2,7 @@
 // SVG and the PNG rasterised from it measure text the same), and one colour and shape per model.
 import type { Config } from 'vega-lite';
 
-export const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
+const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 /** Colour-blind-safe (Okabe–Ito), distinct in grey print thanks to the shapes below. */
 const MODEL_COLOURS = [
