@@ -72,12 +72,17 @@ async function checkRunDir(runDir: RunDir, config: TrainConfig, resume: boolean)
   const existing = await runDir.read();
   if (existing === null) {
     const entries = await runDir.entries();
-    if (entries !== null && entries.length > 0) {
+    if (entries === null || entries.length === 0) return null;
+    if (!RunDir.isMarked(entries)) {
       throw new TrainInputError(
         `${runDir.dir} is not empty and holds no pareto-edge run; choose another --out`,
       );
     }
-    return null;
+    // A run of ours stopped before it wrote run.json: --resume starts it again in place.
+    if (resume) return null;
+    throw new TrainInputError(
+      `${runDir.dir} holds a pareto-edge run that was stopped before its first record; pass --resume to complete it or choose another --out`,
+    );
   }
   if (!resume) {
     throw new TrainInputError(

@@ -1,8 +1,9 @@
 // A run directory: run.json (configuration, data, machine, status and the final summary),
-// history.csv, model.json, weights.safetensors, checkpoint.safetensors and split.json.
-import { readFile, readdir } from 'node:fs/promises';
+// history.csv, model.json, weights.safetensors, checkpoint.safetensors and split.json, plus an empty
+// marker created before any of them, so a run killed before its first run.json is still known as ours.
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { removeStaleTemporaries, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ModelDescription } from '../models/description.js';
 import type { TrainConfig } from './config.js';
 import type { EpochRecord } from '../measure/index.js';
@@ -11,6 +12,17 @@ import { historyCsv } from './history-csv.js';
 import { TrainInputError } from './errors.js';
 
 export const RUN_FORMAT = 'pareto-edge-run/1';
+
+const MARKER = '.pareto-edge-run';
+/** Every file a run writes atomically (whose temporaries a resume may clean up). */
+const RUN_FILES = [
+  'run.json',
+  'history.csv',
+  'model.json',
+  'weights.safetensors',
+  'checkpoint.safetensors',
+  'split.json',
+];
 
 export interface RunRecord {
   format: typeof RUN_FORMAT;
@@ -71,6 +83,25 @@ export class RunDir {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  /** Whether the directory's entries include the marker of a run started here. */
+  static isMarked(entries: string[]): boolean {
+    return entries.includes(MARKER);
+  }
+
+  /**
+   * Marks the directory as a run's before anything else is written. Creating an empty file is atomic:
+   * a kill leaves the marker or nothing, and an empty directory is free for any run anyway.
+   */
+  async mark(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await writeFile(path.join(this.dir, MARKER), '');
+  }
+
+  /** Removes temporaries that killed sessions of this run left behind; returns their names. */
+  async removeStaleTemporaries(): Promise<string[]> {
+    return removeStaleTemporaries(this.dir, RUN_FILES);
   }
 
   async writeRecord(record: RunRecord): Promise<void> {

@@ -114,6 +114,9 @@ async function runEpochs(
   options: TrainOptions,
 ): Promise<TrainResult> {
   const { runDir, description } = prepared;
+  // Temporaries a killed session left (ours only, of dead processes), then claim the folder first.
+  await runDir.removeStaleTemporaries();
+  await runDir.mark();
   // The split is written into the run (or read back from it when resuming) so the run can be repeated.
   const dataset = await openDataset(prepared.dataDir, {
     dropBackground: config.dropBackground,
@@ -156,6 +159,8 @@ async function runEpochs(
   if (prepared.existing && (await checkpointExists(runDir.checkpoint))) {
     progress = await loadCheckpoint(runDir.checkpoint, model, optimizer);
   }
+  // The checkpoint is the truth: a kill between its rename and history.csv's leaves the csv behind.
+  if (prepared.existing) await runDir.writeHistory(progress.history);
 
   const loaders = await createLoaders(dataset, {
     batchSize: config.batchSize,

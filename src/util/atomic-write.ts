@@ -2,9 +2,10 @@
 // directory, so rename stays on one file system), is flushed, then renamed over the target. A crash,
 // Ctrl-C or SIGKILL leaves either the old file or the new one, plus at worst a stray temporary.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { faultPoint } from './fault.js';
 
 /** A unique temporary name next to `path`, safe across processes and worker threads. */
 function temporarySibling(path: string): string {
@@ -44,6 +45,35 @@ export async function writeFileAtomic(
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+  faultPoint(basename(target));
+}
+
+/**
+ * Removes the temporaries that writes of `targets` (base names) left in `dir` when their process was
+ * killed. Only our own pattern (.<target>.<pid>-<thread>-<hex>.tmp) and only those whose process is
+ * gone: a live process (this one included) may still be about to rename its temporary into place.
+ * Returns the names removed.
+ */
+export async function removeStaleTemporaries(dir: string, targets: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [])) {
+    const match = /^\.(.+)\.(\d+)-\d+-[0-9a-f]{8}\.tmp$/.exec(name);
+    if (!match || !targets.includes(match[1]) || processIsAlive(Number(match[2]))) continue;
+    await rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
