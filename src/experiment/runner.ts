@@ -61,7 +61,9 @@ async function runOne(run: PlannedRun, events: RunnerEvents): Promise<RunOutcome
   }
   try {
     await train(run.config, run.dir, {
-      resume: existing !== null,
+      // Always: a planned run's folder is the experiment's, so whatever a killed session left in it
+      // (a checkpoint, or only the split) is continued; an empty folder simply starts a new run.
+      resume: true,
       identity: { id: run.id, dataset: run.dataset, setting: run.setting },
       quiet: true,
       events: events.train?.(run),

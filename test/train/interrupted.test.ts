@@ -139,3 +139,14 @@ for (const [file, nth] of BOUNDARIES) {
     );
   });
 }
+
+test('compare killed right after a run wrote split.json completes that run when started again', async () => {
+  const exp = path.join(dir, 'experiment');
+  const args = ['compare', '--models', 'xception-mini', '--data', data, '--epochs', '1', '--input', '32'];
+  const killed = runCli([...args, '--batch', '8', '--out', exp], { PARETO_EDGE_FAULT: 'after:split.json:1' });
+  assert.equal(killed.status, null, killed.stderr);
+  const again = runCli([...args, '--batch', '8', '--out', exp]);
+  assert.equal(again.status, 0, again.stderr);
+  const runDir = path.join(exp, 'runs', path.basename(data), 'scratch', 'xception-mini');
+  assert.equal(JSON.parse(await readFile(path.join(runDir, 'run.json'), 'utf8')).status, 'finished');
+});
