@@ -99,8 +99,8 @@ export class RunDir {
     await writeFile(path.join(this.dir, MARKER), '');
   }
 
-  /** Removes temporaries that killed sessions of this run left behind; returns their names. */
-  async removeStaleTemporaries(): Promise<string[]> {
+  /** Removes temporaries that killed sessions of this run left behind. */
+  async removeStaleTemporaries(): Promise<void> {
     return removeStaleTemporaries(this.dir, RUN_FILES);
   }
 

@@ -53,17 +53,13 @@ export async function writeFileAtomic(
  * Removes the temporaries that writes of `targets` (base names) left in `dir` when their process was
  * killed. Only our own pattern (.<target>.<pid>-<thread>-<hex>.tmp) and only those whose process is
  * gone: a live process (this one included) may still be about to rename its temporary into place.
- * Returns the names removed.
  */
-export async function removeStaleTemporaries(dir: string, targets: string[]): Promise<string[]> {
-  const removed: string[] = [];
+export async function removeStaleTemporaries(dir: string, targets: string[]): Promise<void> {
   for (const name of await readdir(dir).catch(() => [])) {
     const match = /^\.(.+)\.(\d+)-\d+-[0-9a-f]{8}\.tmp$/.exec(name);
     if (!match || !targets.includes(match[1]) || processIsAlive(Number(match[2]))) continue;
     await rm(join(dir, name), { force: true });
-    removed.push(name);
   }
-  return removed;
 }
 
 function processIsAlive(pid: number): boolean {
