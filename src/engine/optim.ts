@@ -19,6 +19,8 @@ export abstract class Optimizer {
   learningRate: number;
   step = 0;
   protected buffers = new Map<string, Tensor>();
+  /** The kinds of per-parameter buffer this optimizer keeps ("<kind>/<parameter name>" in its state). */
+  abstract readonly stateKinds: readonly string[];
 
   constructor(parameters: NamedParameters, learningRate: number) {
     this.parameters = Array.isArray(parameters)
@@ -90,6 +92,7 @@ export interface SgdOptions {
 
 /** SGD with optional momentum (PyTorch's form: v = μv + g; p -= lr·v) and L2 weight decay. */
 export class SGD extends Optimizer {
+  readonly stateKinds = ['momentum'];
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
@@ -131,6 +134,7 @@ export interface AdamOptions {
  * bias corrections into the step size and adds ε to √v (not to √v̂ as PyTorch does).
  */
 export class Adam extends Optimizer {
+  readonly stateKinds = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
