@@ -58,7 +58,10 @@ const progressSchema = z
 
 const metadataSchema = z.object({
   progress: z.string(),
-  optimizer_step: z.string().regex(/^(0|[1-9]\d{0,15})$/, 'must be a whole number of steps'),
+  optimizer_step: z
+    .string()
+    .regex(/^(0|[1-9]\d*)$/, 'must be a whole number of steps')
+    .refine((text) => Number.isSafeInteger(Number(text)), 'is too large to be a step count'),
 });
 
 /** A checkpoint that cannot be resumed from; the message names the file, the field and the fix. */

@@ -3,6 +3,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Adam, F, randn, tensor, tidy } from '../../src/engine/index.js';
 import { BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, Sequential } from '../../src/nn/index.js';
+import type { Progress } from '../../src/train/checkpoint.js';
+
+/** One epoch's record as the trainer writes it, and the progress after that epoch. */
+export const EPOCH_RECORD = {
+  epoch: 1,
+  loss: 0.7,
+  acc: 0.5,
+  valLoss: 0.69,
+  valAcc: 0.5,
+  learningRate: 0.001,
+  timeS: 0.1,
+  imagesPerS: 20,
+  peakTensorBytes: 1000,
+  peakRssBytes: 2000,
+  meanRssBytes: 1500,
+  paperMemBytes: 3000,
+  cpuUtilization: 1,
+  energyJ: null,
+};
+export const PROGRESS: Progress = { epochsDone: 1, history: [EPOCH_RECORD], best: null, stopped: false };
 
 export function smallModel(): Sequential {
   return new Sequential([

@@ -6,27 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Adam } from '../../src/engine/index.js';
-import { saveCheckpoint, loadCheckpoint, type Progress } from '../../src/train/checkpoint.js';
+import { saveCheckpoint, loadCheckpoint } from '../../src/train/checkpoint.js';
 import { UserInputError } from '../../src/util/errors.js';
-import { readRaw, smallModel, trainOnce, writeRaw } from '../helpers/small-model.js';
-
-export const EPOCH_RECORD = {
-  epoch: 1,
-  loss: 0.7,
-  acc: 0.5,
-  valLoss: 0.69,
-  valAcc: 0.5,
-  learningRate: 0.001,
-  timeS: 0.1,
-  imagesPerS: 20,
-  peakTensorBytes: 1000,
-  peakRssBytes: 2000,
-  meanRssBytes: 1500,
-  paperMemBytes: 3000,
-  cpuUtilization: 1,
-  energyJ: null,
-};
-const PROGRESS: Progress = { epochsDone: 1, history: [EPOCH_RECORD], best: null, stopped: false };
+import { EPOCH_RECORD, PROGRESS, readRaw, smallModel, trainOnce, writeRaw } from '../helpers/small-model.js';
 
 /** Saves a real checkpoint, lets edit change its header, and loads it into a fresh model. */
 async function loadEdited(edit: (header: Record<string, Record<string, unknown>>) => void) {
