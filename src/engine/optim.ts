@@ -4,7 +4,7 @@
 import { Tensor } from './tensor.js';
 import { zerosLike } from './creation.js';
 import { noGrad } from './autograd.js';
-import { keep } from './lifetime.js';
+import { keep, tidy } from './lifetime.js';
 
 export type NamedParameters = Iterable<[string, Tensor]> | Tensor[];
 
@@ -61,6 +61,17 @@ export abstract class Optimizer {
       this.buffers.set(key, state);
     }
     return state;
+  }
+
+  /**
+   * Why a saved state buffer of this kind cannot be resumed from, or null if it can: values that are
+   * not finite, and whatever the update rule forbids (one NaN spreads to every later step).
+   */
+  stateProblem(_kind: string, value: Tensor): string | null {
+    const finite = tidy(() => value.isfinite().sum().item());
+    return finite === value.numel
+      ? null
+      : `has ${value.numel - finite} of its ${value.numel} values NaN or infinite`;
   }
 
   stateDict(): OptimizerState {
@@ -149,6 +160,15 @@ export class Adam extends Optimizer {
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
+  }
+
+  /** The second moment v is a running mean of squares: a negative value would make √v NaN. */
+  override stateProblem(kind: string, value: Tensor): string | null {
+    const problem = super.stateProblem(kind, value);
+    if (problem !== null || kind !== 'v' || value.numel === 0) return problem;
+    return tidy(() => value.min().item()) < 0
+      ? 'holds negative values, which a second moment never has'
+      : null;
   }
 
   protected updateParameter(name: string, p: Tensor, grad: Tensor): void {

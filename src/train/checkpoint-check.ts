@@ -142,6 +142,8 @@ export function checkCheckpoint(
     const own = parameters.get(parameter);
     if (own === undefined) throw unusable(file, field, 'belongs to no trainable parameter of this model');
     sameLayout(file, prefixes.optimizer + key, buffer, own);
+    const problem = target.optimizer.stateProblem(kind, buffer);
+    if (problem !== null) throw unusable(file, field, problem);
   }
   const rng = tensors[prefixes.rng] as Tensor | undefined;
   if (rng === undefined || !Object.hasOwn(tensors, prefixes.rng))

@@ -114,7 +114,14 @@ function entryEdit(
     ),
     fc.tuple(name, name).map(([a, b]) => (h: Record<string, unknown>) => {
       const [ea, eb] = [h[a], h[b]] as Record<string, unknown>[];
-      if (typeof ea !== 'object' || typeof eb !== 'object' || a === '__metadata__' || b === '__metadata__')
+      if (
+        typeof ea !== 'object' ||
+        typeof eb !== 'object' ||
+        ea === null ||
+        eb === null ||
+        a === '__metadata__' ||
+        b === '__metadata__'
+      )
         return h;
       return withKey(withKey(h, a, { ...ea, data_offsets: eb.data_offsets }), b, {
         ...eb,

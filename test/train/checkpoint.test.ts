@@ -11,7 +11,7 @@ import { UserInputError } from '../../src/util/errors.js';
 import { EPOCH_RECORD, PROGRESS, readRaw, smallModel, trainOnce, writeRaw } from '../helpers/small-model.js';
 
 /** Saves a real checkpoint, lets edit change its header, and loads it into a fresh model. */
-async function loadEdited(edit: (header: Record<string, Record<string, unknown>>) => void) {
+async function loadEdited(edit: (header: Record<string, Record<string, unknown>>, data: Buffer) => void) {
   const dir = await mkdtemp(path.join(tmpdir(), 'pe-ckpt-'));
   const file = path.join(dir, 'checkpoint.safetensors');
   const saved = smallModel();
@@ -21,7 +21,7 @@ async function loadEdited(edit: (header: Record<string, Record<string, unknown>>
   savedOptimizer.dispose();
   saved.dispose();
   const { header, data } = await readRaw(file);
-  edit(header as Record<string, Record<string, unknown>>);
+  edit(header as Record<string, Record<string, unknown>>, data);
   await writeRaw(file, JSON.stringify(header), data);
   const model = smallModel();
   const optimizer = new Adam(model.namedParameters());
@@ -102,5 +102,19 @@ test('a model tensor of another shape, a missing generator state or a stray tens
       delete header.rng_state;
     }),
     /tensor "stray" belongs to no model, optimizer or generator/,
+  );
+});
+
+test('optimizer state the update rule cannot continue from (NaN, a negative second moment) is refused', async () => {
+  const setFirst =
+    (entry: string, value: number) => (h: Record<string, Record<string, unknown>>, data: Buffer) =>
+      data.writeFloatLE(value, (h[entry].data_offsets as number[])[0]);
+  assertRefused(
+    await loadEdited(setFirst('optimizer/v/dense.bias', -1)),
+    /"optimizer\/v\/dense\.bias" holds negative values/,
+  );
+  assertRefused(
+    await loadEdited(setFirst('optimizer/m/dense.bias', NaN)),
+    /"optimizer\/m\/dense\.bias" has 1 of its 2 values NaN or infinite/,
   );
 });
