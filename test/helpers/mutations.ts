@@ -174,6 +174,22 @@ export function mutations(
               o.data,
             ),
         })),
+        // Rewrites a valid file may legitimately receive: entries reordered, other padding, more metadata.
+        fc
+          .tuple(
+            fc.shuffledSubarray(names, { minLength: names.length }),
+            fc.nat(12),
+            fc.string({ maxLength: 6 }),
+          )
+          .map(([order, padding, note]) => ({
+            label: `reordered, padded ${padding}, note ${JSON.stringify(note)}`,
+            mutate: (o: Original) => {
+              const header = Object.fromEntries(order.map((name) => [name, o.header[name]]));
+              if (typeof header.__metadata__ === 'object')
+                header.__metadata__ = { ...header.__metadata__, note };
+              return assemble(JSON.stringify(header) + ' '.repeat(padding), o.data);
+            },
+          })),
         fc.tuple(fc.constantFrom(...names), fc.constantFrom(...names)).map(([a, b]) => ({
           label: `duplicate key ${a}`,
           mutate: (o: Original) => {
