@@ -7,5 +7,5 @@ export { tidy, keep, dispose, lifetimeStats } from './lifetime.js';
 export * as F from './functional.js';
 export type { Padding } from './padding.js';
 export { SGD, Adam, AdamW, Optimizer, type OptimizerState, type NamedParameters } from './optim.js';
-export { saveSafetensors, loadSafetensors, readSafetensorsHeader } from './safetensors.js';
+export { saveSafetensors, loadSafetensors, readSafetensorsHeader, SafetensorsError } from './safetensors.js';
 export * from './runtime.js';

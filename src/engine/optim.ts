@@ -4,7 +4,7 @@
 import { Tensor } from './tensor.js';
 import { zerosLike } from './creation.js';
 import { noGrad } from './autograd.js';
-import { keep } from './lifetime.js';
+import { keep, tidy } from './lifetime.js';
 
 export type NamedParameters = Iterable<[string, Tensor]> | Tensor[];
 
@@ -19,6 +19,8 @@ export abstract class Optimizer {
   learningRate: number;
   step = 0;
   protected buffers = new Map<string, Tensor>();
+  /** The kinds of per-parameter buffer this optimizer keeps ("<kind>/<parameter name>" in its state). */
+  abstract readonly stateKinds: readonly string[];
 
   constructor(parameters: NamedParameters, learningRate: number) {
     this.parameters = Array.isArray(parameters)
@@ -61,6 +63,17 @@ export abstract class Optimizer {
     return state;
   }
 
+  /**
+   * Why a saved state buffer of this kind cannot be resumed from, or null if it can: values that are
+   * not finite, and whatever the update rule forbids (one NaN spreads to every later step).
+   */
+  stateProblem(_kind: string, value: Tensor): string | null {
+    const finite = tidy(() => value.isfinite().sum().item());
+    return finite === value.numel
+      ? null
+      : `has ${value.numel - finite} of its ${value.numel} values NaN or infinite`;
+  }
+
   stateDict(): OptimizerState {
     return { step: this.step, buffers: Object.fromEntries(this.buffers) };
   }
@@ -90,6 +103,7 @@ export interface SgdOptions {
 
 /** SGD with optional momentum (PyTorch's form: v = μv + g; p -= lr·v) and L2 weight decay. */
 export class SGD extends Optimizer {
+  readonly stateKinds = ['momentum'];
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
@@ -131,6 +145,7 @@ export interface AdamOptions {
  * bias corrections into the step size and adds ε to √v (not to √v̂ as PyTorch does).
  */
 export class Adam extends Optimizer {
+  readonly stateKinds = ['m', 'v'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -145,6 +160,15 @@ export class Adam extends Optimizer {
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
+  }
+
+  /** The second moment v is a running mean of squares: a negative value would make √v NaN. */
+  override stateProblem(kind: string, value: Tensor): string | null {
+    const problem = super.stateProblem(kind, value);
+    if (problem !== null || kind !== 'v' || value.numel === 0) return problem;
+    return tidy(() => value.min().item()) < 0
+      ? 'holds negative values, which a second moment never has'
+      : null;
   }
 
   protected updateParameter(name: string, p: Tensor, grad: Tensor): void {

@@ -5,28 +5,8 @@
 import { open, readFile } from 'node:fs/promises';
 import { native } from './native.js';
 import { Tensor } from './tensor.js';
-import type { DType } from './dtype.js';
+import { CODE_BY_DTYPE, headerLength, parseHeader, SafetensorsError } from './safetensors-header.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-
-const CODE_BY_DTYPE: Record<DType, string> = {
-  float32: 'F32',
-  float64: 'F64',
-  float16: 'F16',
-  bfloat16: 'BF16',
-  int64: 'I64',
-  int32: 'I32',
-  int16: 'I16',
-  int8: 'I8',
-  uint8: 'U8',
-  bool: 'BOOL',
-};
-const DTYPE_BY_CODE = new Map(Object.entries(CODE_BY_DTYPE).map(([dtype, code]) => [code, dtype as DType]));
-
-interface HeaderEntry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
-}
 
 /** Writes tensors (atomically: temp file + rename) with optional string metadata. */
 export async function saveSafetensors(
@@ -58,57 +38,48 @@ export async function saveSafetensors(
   await writeFileAtomic(path, [length, headerBytes, ...chunks], { durable: true });
 }
 
+export { SafetensorsError };
+
 export interface SafetensorsFile {
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;
 }
 
+/** Loads every tensor of a file after validating its header; a bad file is a SafetensorsError. */
 export async function loadSafetensors(path: string): Promise<SafetensorsFile> {
   const file = await readFile(path);
-  const { header, dataStart } = parseHeader(file, path);
-  const tensors: Record<string, Tensor> = {};
-  let metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = value as Record<string, string>;
-      continue;
-    }
-    const entry = value as HeaderEntry;
-    const dtype = DTYPE_BY_CODE.get(entry.dtype);
-    if (dtype === undefined)
-      throw new Error(`${path}: tensor ${name} has dtype ${entry.dtype}, which pareto-edge cannot load`);
-    const [begin, end] = entry.data_offsets;
-    if (dataStart + end > file.length)
-      throw new Error(`${path}: tensor ${name} runs past the end of the file (truncated?)`);
-    const bytes = file.subarray(dataStart + begin, dataStart + end);
-    tensors[name] = new Tensor(native.fromBuffer(bytes, entry.shape, dtype));
+  const length = headerLength(file, file.length, path);
+  const header = parseHeader(file.subarray(8, 8 + length), file.length, path);
+  const tensors = new Map<string, Tensor>();
+  for (const [name, { dtype, shape, begin, end }] of header.tensors) {
+    const bytes = file.subarray(header.dataStart + begin, header.dataStart + end);
+    tensors.set(name, new Tensor(native.fromBuffer(bytes, shape, dtype)));
   }
-  return { tensors, metadata };
+  return { tensors: toRecord(tensors), metadata: toRecord(header.metadata) };
 }
 
-/** Only the header: names, dtypes, shapes and metadata, without reading the data. */
+/** Only the header (the JSON object the file holds), validated, without reading the data. */
 export async function readSafetensorsHeader(path: string): Promise<Record<string, unknown>> {
   const handle = await open(path, 'r');
   try {
-    const lengthBytes = Buffer.alloc(8);
-    await handle.read(lengthBytes, 0, 8, 0);
-    const length = Number(lengthBytes.readBigUInt64LE());
+    const { size } = await handle.stat();
+    const first8 = Buffer.alloc(8);
+    await handle.read(first8, 0, 8, 0);
+    const length = headerLength(first8, size, path);
     const json = Buffer.alloc(length);
     await handle.read(json, 0, length, 8);
-    return JSON.parse(json.toString('utf8')) as Record<string, unknown>;
+    const header = parseHeader(json, size, path);
+    const entries = new Map<string, unknown>();
+    if (header.metadata.size > 0) entries.set('__metadata__', toRecord(header.metadata));
+    for (const [name, { dtype, shape, begin, end }] of header.tensors)
+      entries.set(name, { dtype: CODE_BY_DTYPE[dtype], shape, data_offsets: [begin, end] });
+    return toRecord(entries);
   } finally {
     await handle.close();
   }
 }
 
-function parseHeader(file: Buffer, path: string): { header: Record<string, unknown>; dataStart: number } {
-  if (file.length < 8) throw new Error(`${path} is not a safetensors file (shorter than 8 bytes)`);
-  const length = Number(file.readBigUInt64LE(0));
-  if (8 + length > file.length)
-    throw new Error(`${path} is not a safetensors file (header length ${length} exceeds file)`);
-  try {
-    return { header: JSON.parse(file.subarray(8, 8 + length).toString('utf8')), dataStart: 8 + length };
-  } catch {
-    throw new Error(`${path} is not a safetensors file (its header is not JSON)`);
-  }
+/** Object.fromEntries defines own properties: a key such as `__proto__` is stored, never interpreted. */
+function toRecord<T>(map: Map<string, T>): Record<string, T> {
+  return Object.fromEntries(map);
 }

@@ -1,5 +1,5 @@
 // Modules and layers with Keras semantics on the libtorch engine.
-export { Module, Sequential, releaseIntermediate, type ParameterCounts } from './module.js';
+export { Module, Sequential, StateDictError, releaseIntermediate, type ParameterCounts } from './module.js';
 export { Conv2D, DepthwiseConv2D, SeparableConv2D, type ConvOptions } from './conv.js';
 export {
   Dense,

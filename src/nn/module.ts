@@ -1,6 +1,12 @@
 // Module: named parameters, buffers and children, train/eval mode and state dicts — the shape of
 // torch.nn.Module, so that state-dict names are stable and open in PyTorch.
 import { Tensor, keep, noGrad } from '../engine/index.js';
+import { UserInputError } from '../util/errors.js';
+
+/** Tensors that do not fit a module: names missing or unexpected, or a shape that differs. */
+export class StateDictError extends UserInputError {
+  override name = 'StateDictError';
+}
 
 export interface ParameterCounts {
   /** Parameters the optimizer updates. */
@@ -115,20 +121,20 @@ export abstract class Module {
     { strict = true } = {},
   ): { missing: string[]; unexpected: string[] } {
     const own = this.stateDict();
-    const missing = Object.keys(own).filter((name) => !(name in state));
-    const unexpected = Object.keys(state).filter((name) => !(name in own));
+    const missing = Object.keys(own).filter((name) => !Object.hasOwn(state, name));
+    const unexpected = Object.keys(state).filter((name) => !Object.hasOwn(own, name));
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
-      throw new Error(
+      throw new StateDictError(
         `state dict does not match the model: missing ${preview(missing)}, unexpected ${preview(unexpected)}`,
       );
     }
     noGrad(() => {
       for (const [name, target] of Object.entries(own)) {
+        if (!Object.hasOwn(state, name)) continue;
         const source = state[name];
-        if (source === undefined) continue;
         const [a, b] = [target.shape, source.shape];
         if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
-          throw new Error(
+          throw new StateDictError(
             `state dict entry ${name} has shape [${b.join(', ')}] but the model expects [${a.join(', ')}]`,
           );
         }

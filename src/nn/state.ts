@@ -1,6 +1,6 @@
 // Saving and loading a module's state dict as safetensors.
 import { saveSafetensors, loadSafetensors, dispose } from '../engine/index.js';
-import type { Module } from './module.js';
+import { StateDictError, type Module } from './module.js';
 
 export async function saveWeights(
   module: Module,
@@ -22,6 +22,10 @@ export async function loadWeights(
       ? Object.fromEntries(Object.entries(tensors).filter(([name]) => !options.skip!(name)))
       : tensors;
     return { ...module.loadStateDict(selected, { strict: options.strict ?? true }), metadata };
+  } catch (error) {
+    if (error instanceof StateDictError)
+      throw new StateDictError(`${path} does not fit the model: ${error.message}`);
+    throw error;
   } finally {
     dispose(tensors);
   }

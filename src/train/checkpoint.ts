@@ -13,6 +13,7 @@ import {
 } from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import type { EpochRecord } from '../measure/index.js';
+import { checkCheckpoint } from './checkpoint-check.js';
 
 export interface Progress {
   /** Epochs completed (the next epoch to run, 0-based). */
@@ -56,21 +57,28 @@ export async function checkpointExists(path: string): Promise<boolean> {
   );
 }
 
-/** Restores model, optimizer and generator state; returns the run's progress. */
+/**
+ * Restores model, optimizer and generator state; returns the run's progress. The checkpoint is checked
+ * whole first (checkCheckpoint): a corrupt or foreign one is a TrainInputError naming the file and the
+ * field, and nothing is loaded.
+ */
 export async function loadCheckpoint(path: string, model: Module, optimizer: Optimizer): Promise<Progress> {
   const { tensors, metadata } = await loadSafetensors(path);
+  const rngState = getRngState();
   try {
-    const modelState: Record<string, Tensor> = {};
-    const buffers: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(tensors)) {
-      if (name.startsWith(MODEL)) modelState[name.slice(MODEL.length)] = t;
-      else if (name.startsWith(OPTIMIZER)) buffers[name.slice(OPTIMIZER.length)] = t;
-    }
-    model.loadStateDict(modelState);
-    optimizer.loadStateDict({ step: Number(metadata.optimizer_step ?? 0), buffers });
-    if (tensors[RNG]) setRngState(tensors[RNG]);
-    return JSON.parse(metadata.progress ?? 'null') as Progress;
+    const checked = checkCheckpoint(
+      path,
+      tensors,
+      metadata,
+      { model, optimizer, rngState },
+      { model: MODEL, optimizer: OPTIMIZER, rng: RNG },
+    );
+    model.loadStateDict(checked.model);
+    optimizer.loadStateDict({ step: checked.optimizerStep, buffers: checked.optimizerBuffers });
+    setRngState(checked.rng);
+    return checked.progress as Progress;
   } finally {
+    rngState.dispose();
     dispose(tensors);
   }
 }
