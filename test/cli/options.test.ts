@@ -3,9 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { UserInputError } from '../../src/util/errors.js';
+import { requireWritableDirectory } from '../../src/util/output-dir.js';
 import { maxThreads } from '../../src/util/threads.js';
 
 function expectRefused(args: string[], message: RegExp): void {
@@ -47,4 +50,50 @@ test('--keep-head without --init-from is refused instead of ignored', () => {
     /--keep-head .*no --init-from was given: add --init-from RUN or drop --keep-head/,
   );
   assert.equal(existsSync(neverWritten), false);
+});
+
+test('an --out that cannot be written is refused with the path and the real cause, not a hang', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pe-out-'));
+  try {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, '');
+    const synth = (out: string) => [
+      'data',
+      'synth',
+      '--out',
+      out,
+      '--size',
+      '16',
+      '--count',
+      '2,2,2',
+      '--quiet',
+    ];
+    // Node's recursive mkdir spun forever here; the kernel refuses folders in /proc.
+    const proc = runCli(synth('/proc/self/x/y'), {}, 60_000);
+    assert.equal(proc.status, 2, proc.stderr);
+    assert.match(
+      proc.stderr,
+      /--out \/proc\/self\/x\/y: \/proc\/self(\/x)? cannot hold folders \(a virtual file system/,
+    );
+    expectRefused(
+      synth(path.join(file, 'sub')),
+      new RegExp(`--out .*: ${file} is a file, not a folder; choose another --out`),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('requireWritableDirectory accepts a new folder under a writable one and creates nothing', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pe-out-'));
+  try {
+    await requireWritableDirectory(path.join(dir, 'new', 'run'), '--out');
+    assert.deepEqual(await readdir(dir), []);
+    await assert.rejects(
+      requireWritableDirectory('/proc/self/run', '--out'),
+      (error: Error) => error instanceof UserInputError && /cannot hold folders/.test(error.message),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
