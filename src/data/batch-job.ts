@@ -26,7 +26,7 @@ export interface BatchJobResult {
   images: Float32Array;
   labels: Int32Array;
   indices: Int32Array;
-  failures: { path: string; reason: string }[];
+  failures: { path: string; label: number; reason: string }[];
 }
 
 export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
@@ -45,7 +45,7 @@ export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
   let slot = 0;
   loaded.forEach((result, i) => {
     if (!(result instanceof Uint8Array)) {
-      failures.push({ path: job.paths[i], reason: result.reason });
+      failures.push({ path: job.paths[i], label: job.labels[i], reason: result.reason });
       return;
     }
     let image: Uint8Array | Float32Array = result;
