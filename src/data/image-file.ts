@@ -8,13 +8,13 @@ import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Generous for one image (decoding a 50-megapixel JPEG takes about a second), short for a hang. */
-export const DECODE_TIMEOUT_MS = 60_000;
+const DECODE_TIMEOUT_MS = 60_000;
 
 /** No image of a data set is this large; a bigger file is likely not an image and would fill memory. */
 const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
 
 /** The contents of `path`, or an error saying why it is not read. */
-export async function readImageFile(path: string): Promise<Buffer> {
+async function readImageFile(path: string): Promise<Buffer> {
   // O_NONBLOCK: opening a FIFO must not wait for a writer (it is ignored for regular files).
   const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch(
     (error: unknown) => {
@@ -84,7 +84,7 @@ function kindOf(info: Stats): string {
 }
 
 /** The format a file's first bytes announce, or null if none that is read from folders. */
-export function formatOf(bytes: Buffer): string | null {
+function formatOf(bytes: Buffer): string | null {
   const ascii = (start: number, end: number) => bytes.subarray(start, end).toString('latin1');
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'JPEG';
   if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return 'PNG';
@@ -96,7 +96,7 @@ export function formatOf(bytes: Buffer): string | null {
 }
 
 /** What is wrong with a file the decoder refused, from its first bytes and the decoder's message. */
-export function decodeFailureReason(message: string, bytes: Buffer): string {
+function decodeFailureReason(message: string, bytes: Buffer): string {
   if (bytes.length === 0) return 'empty file (0 bytes)';
   const format = formatOf(bytes);
   if (format === null) return 'not an image: it starts with no JPEG, PNG, GIF, WebP, BMP or TIFF signature';
