@@ -4,6 +4,7 @@
 import { applyAugmentation, drawAugmentation, writeRescaled, type AugmentConfig } from './augment.js';
 import { decodeResized } from './decode.js';
 import { DecodeCache } from './decode-cache.js';
+import { TimeoutError } from './image-file.js';
 import { Rng } from './prng.js';
 import type { AspectMode, ImageSize, Layout } from './types.js';
 
@@ -82,7 +83,9 @@ async function loadPixels(
     return data;
   } catch (error) {
     const reason = (error as Error).message || String(error);
-    if (cache && key) await cache.writeFailure(key, reason).catch(() => undefined);
+    // A timeout may be a stalled disk rather than a bad file: try it again next epoch.
+    if (cache && key && !(error instanceof TimeoutError))
+      await cache.writeFailure(key, reason).catch(() => undefined);
     return { reason };
   }
 }

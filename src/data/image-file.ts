@@ -57,7 +57,8 @@ export async function readAndDecode<T>(
   }
 }
 
-class TimeoutError extends Error {}
+/** A file not read and decoded in time: maybe a passing stall, so not a verdict on the file. */
+export class TimeoutError extends Error {}
 
 /** `work`'s result, or a TimeoutError after `ms` (the work itself cannot be cancelled; it is abandoned). */
 async function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
