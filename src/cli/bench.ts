@@ -1,7 +1,7 @@
 // `pareto-edge bench MODEL`: training-step and inference timings and peak memory on random inputs.
 import type { Command } from 'commander';
 import { benchModel, type BenchOptions, type BenchResult } from '../train/bench-model.js';
-import { integer } from './parse.js';
+import { integer, threadCount, threadsHelp } from './parse.js';
 
 export function registerBench(program: Command): void {
   program
@@ -11,7 +11,7 @@ export function registerBench(program: Command): void {
     .option('--batch <n>', 'batch size', integer(), 16)
     .option('--steps <n>', 'timed training steps (after 3 warm-up steps)', integer(), 10)
     .option('--classes <n>', 'classes of the head', integer({ min: 2 }), 2)
-    .option('--threads <n>', 'intra-op threads (default: every core)', integer())
+    .option('--threads <n>', threadsHelp('intra-op threads', 'every core'), threadCount)
     .option('--channels-last', 'NHWC memory format')
     .option('--json', 'print the result as JSON')
     .action((model: string, flags: BenchOptions & { json?: boolean }) => {

@@ -1,6 +1,6 @@
 // `pareto-edge data synth|preview|check|fetch`: make, look at, check and download data sets.
 import { access, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { formatCheckReport } from '../data/check/format.js';
 import { checkDataset } from '../data/check/check-dataset.js';
@@ -14,6 +14,7 @@ import { DEFAULT_SYNTH_OPTIONS, writeSyntheticPcb, type SynthTask } from '../dat
 import type { AspectMode, SplitName } from '../data/types.js';
 import { UsageError } from './errors.js';
 import { integer } from './parse.js';
+import { requireWritableDirectory } from '../util/output-dir.js';
 
 /** "800,200,200" = train,val,test; a single N means N for train and N/4 each for val and test. */
 export function parseCounts(value: string): Record<SplitName, number> {
@@ -112,6 +113,7 @@ export function registerData(program: Command, output: DataCommandOutput = proce
       }) => {
         const out = resolve(flags.out);
         await refuseForeignFolder(out);
+        await requireWritableDirectory(out, '--out');
         const total = flags.count.train + flags.count.val + flags.count.test;
         const progress = createProgress('generating', { total, quiet: flags.quiet });
         const started = performance.now();
@@ -166,6 +168,7 @@ export function registerData(program: Command, output: DataCommandOutput = proce
         seed: number;
       },
     ) => {
+      await requireWritableDirectory(dirname(resolve(flags.out)), '--out');
       const dataset = await openDataset(await resolveDataDir(spec), openOptions(flags));
       const result = await writePreview(dataset, { ...flags, out: resolve(flags.out) });
       output.stdout(

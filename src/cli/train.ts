@@ -4,7 +4,7 @@ import path from 'node:path';
 import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConfig } from '../train/index.js';
 import { UsageError } from './errors.js';
 import { trainProgress } from './train-progress.js';
-import { integer, positiveNumber } from './parse.js';
+import { integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
 import { formatRunSummary } from './run-format.js';
 
 /** Shared with `compare`, which passes the flag on to every run. */
@@ -48,7 +48,7 @@ export function registerTrain(program: Command): void {
     .option('--input <n>', 'input side in pixels', integer(), d.inputSize)
     .option('--epochs <n>', 'epochs', integer(), d.epochs)
     .option('--batch <n>', 'batch size', integer(), d.batchSize)
-    .option('--threads <n>', 'intra-op threads (default: every core)', integer())
+    .option('--threads <n>', threadsHelp('intra-op threads', 'every core'), threadCount)
     .option('--out <dir>', 'run directory (default: runs/<model>-<data>)')
     .option('--init-from <run>', 'initialise the backbone from an earlier run (transfer learning)')
     .option('--keep-head', "also keep the earlier run's head (same classes only)")
@@ -70,7 +70,7 @@ export function registerTrain(program: Command): void {
     .option('--no-augment', "train without the paper's augmentation")
     .option('--channels-last', 'NHWC memory format (often faster on CPUs; measure with `pareto-edge bench`)')
     .option('--no-cache', 'decode JPEGs every epoch instead of caching resized images on disk')
-    .option('--workers <n>', 'data loader threads (default: one per core)', integer())
+    .option('--workers <n>', threadsHelp('data loader threads', 'one per core'), threadCount)
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
     .option('--alpha <a>', 'MobileNetV2 width multiplier', positiveNumber)
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
@@ -91,6 +91,11 @@ export function registerTrain(program: Command): void {
 function toConfig(flags: TrainFlags): TrainConfig {
   if (!['adam', 'adamw', 'sgd'].includes(flags.optimizer)) {
     throw new UsageError(`--optimizer must be adam, adamw or sgd, got "${flags.optimizer}"`);
+  }
+  if (flags.keepHead && !flags.initFrom) {
+    throw new UsageError(
+      '--keep-head keeps the head of the --init-from run, but no --init-from was given: add --init-from RUN or drop --keep-head',
+    );
   }
   return {
     ...DEFAULT_TRAIN_CONFIG,

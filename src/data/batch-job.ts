@@ -4,6 +4,7 @@
 import { applyAugmentation, drawAugmentation, writeRescaled, type AugmentConfig } from './augment.js';
 import { decodeResized } from './decode.js';
 import { DecodeCache } from './decode-cache.js';
+import { TimeoutError } from './image-file.js';
 import { Rng } from './prng.js';
 import type { AspectMode, ImageSize, Layout } from './types.js';
 
@@ -26,7 +27,7 @@ export interface BatchJobResult {
   images: Float32Array;
   labels: Int32Array;
   indices: Int32Array;
-  failures: { path: string; reason: string }[];
+  failures: { path: string; label: number; reason: string }[];
 }
 
 export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
@@ -45,7 +46,7 @@ export async function runBatchJob(job: BatchJob): Promise<BatchJobResult> {
   let slot = 0;
   loaded.forEach((result, i) => {
     if (!(result instanceof Uint8Array)) {
-      failures.push({ path: job.paths[i], reason: result.reason });
+      failures.push({ path: job.paths[i], label: job.labels[i], reason: result.reason });
       return;
     }
     let image: Uint8Array | Float32Array = result;
@@ -82,7 +83,9 @@ async function loadPixels(
     return data;
   } catch (error) {
     const reason = (error as Error).message || String(error);
-    if (cache && key) await cache.writeFailure(key, reason).catch(() => undefined);
+    // A timeout may be a stalled disk rather than a bad file: try it again next epoch.
+    if (cache && key && !(error instanceof TimeoutError))
+      await cache.writeFailure(key, reason).catch(() => undefined);
     return { reason };
   }
 }

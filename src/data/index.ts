@@ -12,7 +12,7 @@ export {
   type ImageDataset,
   type OpenDatasetOptions,
 } from './dataset.js';
-export { createLoaders, type LoaderSet } from './loaders.js';
+export { createLoaders, skippedImages, type LoaderSet, type SkippedImages } from './loaders.js';
 export { createLoader, DataLoader, type LoaderOptions, type LoaderSummary } from './loader.js';
 export { WorkerPool, defaultWorkerCount } from './worker-pool.js';
 export { PAPER_AUGMENTATION, type AugmentConfig } from './augment.js';

@@ -42,6 +42,11 @@ export interface LoaderOptions {
   dropLast?: boolean;
   /** Called once per unreadable file (default: a line on stderr). */
   onWarning?: (message: string) => void;
+  /**
+   * The class names (by label) of a training split: the loader throws a DataError as soon as every
+   * image of one class has proved unreadable, since a model cannot learn a class it never sees.
+   */
+  requireEveryClass?: readonly string[];
 }
 
 export interface LoaderSummary {
@@ -54,6 +59,8 @@ export class DataLoader {
   readonly batchSize: number;
   readonly size: ImageSize;
   private readonly skipped = new Map<string, string>();
+  /** Per label: its images, and how many of them proved unreadable (for requireEveryClass). */
+  private readonly perLabel = new Map<number, { images: number; skipped: number }>();
 
   constructor(
     readonly samples: readonly Sample[],
@@ -64,6 +71,11 @@ export class DataLoader {
     validateLoaderOptions(options);
     this.batchSize = options.batchSize;
     this.size = toImageSize(options.inputSize);
+    for (const { label } of samples) {
+      const counts = this.perLabel.get(label) ?? { images: 0, skipped: 0 };
+      counts.images++;
+      this.perLabel.set(label, counts);
+    }
   }
 
   get batchesPerEpoch(): number {
@@ -127,13 +139,27 @@ export class DataLoader {
   }
 
   private noteFailures(failures: BatchJobResult['failures']): void {
-    for (const { path, reason } of failures) {
+    for (const { path, label, reason } of failures) {
       if (this.skipped.has(path)) continue;
       this.skipped.set(path, reason);
       const warn =
         this.options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
       warn(`skipping unreadable image ${path}: ${reason}`);
+      const counts = this.perLabel.get(label)!;
+      counts.skipped++;
+      if (counts.skipped === counts.images && this.options.requireEveryClass)
+        throw this.unreadableClass(label, this.options.requireEveryClass[label] ?? String(label));
     }
+  }
+
+  private unreadableClass(label: number, className: string): DataError {
+    const files = this.samples.filter((sample) => sample.label === label);
+    const shown = files.slice(0, 3).map((sample) => `${sample.path}: ${this.skipped.get(sample.path)}`);
+    return new DataError(
+      `no training image of class '${className}' can be read (${files.length} unreadable: ${shown.join('; ')}` +
+        `${files.length > 3 ? '; …' : ''}): a model cannot learn a class it never sees; ` +
+        'replace the images or remove the class folder',
+    );
   }
 
   summary(): LoaderSummary {

@@ -1,6 +1,8 @@
 // The three loaders a training run needs, sharing one worker pool: train shuffles and augments;
 // val and test keep file order and never augment (evaluation sees the images as they are).
+import { relative } from 'node:path';
 import type { ImageDataset } from './dataset.js';
+import { SPLIT_NAMES, type SplitName } from './types.js';
 import { DataLoader, createLoader, type LoaderOptions } from './loader.js';
 import { WorkerPool, defaultWorkerCount } from './worker-pool.js';
 
@@ -12,6 +14,23 @@ export interface LoaderSet {
   trainAsIs: DataLoader;
   /** Stops the shared worker pool. */
   close(): Promise<void>;
+}
+
+/** The files left out of a run because they could not be read: what run.json records. */
+export interface SkippedImages {
+  count: number;
+  /** Paths relative to the data folder. */
+  files: { split: SplitName; path: string; reason: string }[];
+}
+
+/** Every file the train, val and test loaders have found unreadable so far, each once. */
+export function skippedImages(loaders: LoaderSet, root: string): SkippedImages {
+  const files = SPLIT_NAMES.flatMap((split) =>
+    loaders[split]
+      .summary()
+      .skipped.map(({ path, reason }) => ({ split, path: relative(root, path), reason })),
+  );
+  return { count: files.length, files };
 }
 
 /**
@@ -28,6 +47,7 @@ export async function createLoaders(dataset: ImageDataset, options: LoaderOption
     ...shared,
     shuffle: options.shuffle ?? true,
     augment: options.augment ?? true,
+    requireEveryClass: dataset.classNames,
   });
   const val = await createLoader(dataset.splits.val, evaluation);
   const test = await createLoader(dataset.splits.test, evaluation);

@@ -41,11 +41,20 @@ export async function listSubdirectories(dir: string): Promise<string[]> {
     .sort(compareNames);
 }
 
-/** Image files directly inside `dir` (Keras also looks only one level deep per class), sorted. */
+/**
+ * Image files directly inside `dir` (Keras also looks only one level deep per class), sorted. Every
+ * entry named like an image that is not a folder (after following links) is listed, also a FIFO, a
+ * device or a broken link: decoding refuses those without opening them for a blocking read
+ * (image-file.ts), so they are named as unreadable instead of silently left out or hanging a reader.
+ */
 async function listImages(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isImageFile(entry.name))
+  const named = entries.filter((entry) => isImageFile(entry.name) && !entry.isDirectory());
+  const linkedFolder = await Promise.all(
+    named.map((entry) => entry.isSymbolicLink() && isDirectory(join(dir, entry.name))),
+  );
+  return named
+    .filter((_, i) => !linkedFolder[i])
     .map((entry) => join(dir, entry.name))
     .sort(compareNames);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { train, isFinished, RunDir, type TrainEvents } from '../train/index.js';
 import { UserInputError } from '../util/errors.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
+import { requireWritableDirectory } from '../util/output-dir.js';
 import type { ExperimentSpec, PlannedRun } from './plan.js';
 
 export type RunOutcome =
@@ -23,6 +24,7 @@ export async function runExperiment(
   runs: PlannedRun[],
   events: RunnerEvents = {},
 ): Promise<RunOutcome[]> {
+  await requireWritableDirectory(expDir, '--out');
   const outcomes: RunOutcome[] = [];
   const record = async () =>
     writeJsonAtomic(path.join(expDir, 'experiment.json'), {

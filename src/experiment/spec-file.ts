@@ -4,11 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { modelNames } from '../zoo/registry.js';
 import { UserInputError } from '../util/errors.js';
+import { maxThreads, maxThreadsReason } from '../util/threads.js';
 import type { TrainConfig } from '../train/index.js';
 import type { ExperimentSpec } from './plan.js';
 
 const wholeNumber = z.number().int().min(1);
 const count = z.number().int().min(0);
+const threadCount = wholeNumber.max(maxThreads(), { error: `expected ${maxThreadsReason()}` });
 
 const freeze = z.union([z.literal('none'), z.literal('backbone'), z.strictObject({ lastBlocks: count })], {
   error: 'expected "none", "backbone" or {"lastBlocks": N}',
@@ -21,7 +23,7 @@ const trainSettings = z.strictObject({
   inputSize: wholeNumber,
   epochs: wholeNumber,
   batchSize: wholeNumber,
-  threads: wholeNumber.nullable(),
+  threads: threadCount.nullable(),
   optimizer: z.enum(['adam', 'adamw', 'sgd']),
   learningRate: z.number().positive(),
   momentum: z.number().min(0),
@@ -36,7 +38,7 @@ const trainSettings = z.strictObject({
   augment: z.boolean(),
   channelsLast: z.boolean(),
   cacheImages: z.boolean(),
-  workers: wholeNumber.nullable(),
+  workers: threadCount.nullable(),
   keepHead: z.boolean(),
   freeze,
   latencyIterations: wholeNumber,

@@ -108,6 +108,16 @@ function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * Text of a Markdown table cell, caption or note. Names come from run.json and may be hostile: markup
+ * (`<svg onload=…>`) becomes entities, which Markdown shows as text; a pipe or a line break would
+ * start another cell or row.
+ */
 function markdownText(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ');
 }

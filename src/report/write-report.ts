@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { analyseGroup, type GroupAnalysis, type TradeOffView } from './analysis.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { requireWritableDirectory } from '../util/output-dir.js';
 import { accuracyCurvesSpec, memoryCurvesSpec } from './charts/curves.js';
 import { namespaceSvgIds, renderSvg, svgToPng } from './charts/render.js';
 import { modelPalette, type ModelPalette } from './charts/theme.js';
@@ -52,6 +53,7 @@ export async function writeReport(
   options: ReportOptions = {},
 ): Promise<ReportResult> {
   const outDir = resolve(options.outDir ?? join(experiment.dir, 'report'));
+  await requireWritableDirectory(outDir, '--out');
   const summaries = experiment.runs.map((run) => run.summary);
   const objectives =
     typeof options.objectives === 'string' || options.objectives === undefined

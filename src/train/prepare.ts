@@ -8,6 +8,7 @@ import type { TrainConfig } from './config.js';
 import { resumeMismatches, RESUME_MAY_CHANGE } from './config.js';
 import { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
 import { TrainInputError } from './errors.js';
+import { requireWritableDirectory } from '../util/output-dir.js';
 
 export interface PreparedRun {
   description: ModelDescription;
@@ -27,6 +28,7 @@ export async function prepareRun(
   const description = describe(config, dataset.classNames.length);
   const initFrom = config.initFrom ? await checkInitFrom(config, dataset) : null;
   const runDir = new RunDir(outDir);
+  await requireWritableDirectory(outDir, '--out');
   const existing = await checkRunDir(runDir, config, resume);
   return { description, dataDir: dataset.root, dataset, runDir, existing, initFrom };
 }

@@ -1,6 +1,7 @@
 // The record of one finished (or partly finished) training run: what `pareto-edge train` writes into
 // run.json and what experiments, the Pareto analysis and the report read. Byte counts are bytes,
 // times are seconds unless the name says Ms, accuracies are fractions in [0, 1].
+import type { SkippedImages } from '../data/index.js';
 import type { EpochRecord, LatencyStats } from '../measure/index.js';
 
 /** How a run is named in an experiment and its report: id "<dataset>/<setting>/<model>". */
@@ -28,6 +29,8 @@ export interface RunSummary extends RunIdentity {
    * epoch (config.recalibrateBatchNorm): testAcc and the saved weights use them. Absent in older runs.
    */
   batchNormRecalibration?: { layers: number; images: number } | null;
+  /** Images left out because they could not be read (train, val, test). Absent in older runs. */
+  skippedImages?: SkippedImages;
   memory: { peakTensorBytes: number; peakRssBytes: number; meanRssBytes: number; paperAvgMemBytes: number };
   time: { meanEpochS: number; totalS: number };
   inference: { batchSize: number; batchMs: LatencyStats; imageMs: LatencyStats };

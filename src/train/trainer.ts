@@ -20,6 +20,7 @@ import {
   createLoaders,
   openDataset,
   isSyntheticSpec,
+  skippedImages,
   type LoaderSet,
   type ImageDataset,
 } from '../data/index.js';
@@ -271,6 +272,7 @@ async function trainAndTest(
     ...summarize(config, record.identity!, record, progress.history, test, inference),
     stoppedEarly: progress.stopped,
     batchNormRecalibration: recalibration,
+    skippedImages: skippedImages(loaders, dataset.root),
   };
   record.status = 'finished';
   record.summary = summary;

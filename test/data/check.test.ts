@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
@@ -81,4 +82,20 @@ test('check counts classes, lists unreadable files and finds copies across split
     strict.duplicates.leaks.find((l) => l.split === 'val' && l.otherSplit === 'train')!.withDuplicate,
     0,
   );
+});
+
+test('check names a FIFO and a link to one among the images as unreadable, without waiting on them', async () => {
+  const dir = join(root, 'pipes');
+  for (const name of ['a', 'b']) {
+    await writeImage(join(dir, name, `${name}1.png`), 1, { format: 'png' });
+    await writeImage(join(dir, name, `${name}2.png`), 2, { format: 'png' });
+  }
+  execFileSync('mkfifo', [join(dir, 'a', 'pipe.jpg')]);
+  await symlink(join(dir, 'a', 'pipe.jpg'), join(dir, 'b', 'link.jpg'));
+  const report = await checkDataset(dir);
+  assert.equal(report.images.total, 6);
+  assert.deepEqual(report.unreadable.map((u) => [u.path, u.reason]).sort(), [
+    [join('a', 'pipe.jpg'), 'not a regular file but a FIFO (named pipe): only image files are read'],
+    [join('b', 'link.jpg'), 'not a regular file but a FIFO (named pipe): only image files are read'],
+  ]);
 });

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
+import { fingerprint } from '../../src/data/check/phash.js';
 import { decodeResized } from '../../src/data/decode.js';
+import { readAndDecode } from '../../src/data/image-file.js';
 import { removeDir, tempDir } from './helpers.js';
 
 let root: string;
@@ -81,6 +84,30 @@ test('truncated and non-image files throw (the loader turns this into a skip)', 
   await writeFile(truncated, good.subarray(0, Math.floor(good.length / 2)));
   const garbage = join(root, 'garbage.png');
   await writeFile(garbage, 'this is not a png');
-  await assert.rejects(decodeResized(truncated, { height: 8, width: 8 }));
-  await assert.rejects(decodeResized(garbage, { height: 8, width: 8 }));
+  const empty = join(root, 'empty.jpg');
+  await writeFile(empty, '');
+  const size = { height: 8, width: 8 };
+  // The reason says what is wrong with the file, not the decoder's internals.
+  await assert.rejects(decodeResized(truncated, size), /^Error: truncated JPEG: the file ends before/);
+  await assert.rejects(decodeResized(garbage, size), /^Error: not an image: it starts with no JPEG, PNG/);
+  await assert.rejects(decodeResized(empty, size), /^Error: empty file/);
+  await assert.rejects(decodeResized(join(root, 'gone.jpg'), size), /^Error: file not found/);
+});
+
+test('a FIFO named .jpg, or a link to one, is refused at once instead of blocking the reader', async () => {
+  const fifo = join(root, 'pipe.jpg');
+  execFileSync('mkfifo', [fifo]);
+  const link = join(root, 'link-to-pipe.jpg');
+  await symlink(fifo, link);
+  for (const path of [fifo, link]) {
+    await assert.rejects(decodeResized(path, { height: 8, width: 8 }), /not a regular file but a FIFO/);
+    await assert.rejects(fingerprint(path), /not a regular file but a FIFO/);
+  }
+});
+
+test('reading and decoding one file has a time limit', async () => {
+  const file = join(root, 'slow.png');
+  await writeFile(file, 'x');
+  const never = () => new Promise<never>(() => {});
+  await assert.rejects(readAndDecode(file, never, 50), /not read and decoded within 0\.05 s/);
 });

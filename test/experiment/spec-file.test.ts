@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readExperimentSpec } from '../../src/experiment/spec-file.js';
 import { UserInputError } from '../../src/util/errors.js';
+import { maxThreads } from '../../src/util/threads.js';
 import { runCli } from '../helpers/cli.js';
 
 let dir = '';
@@ -54,6 +55,17 @@ describe('readExperimentSpec', () => {
   it('names a missing field and what it should hold', async () => {
     const message = await rejection(await specFile('missing.json', { datasets: valid.datasets }));
     assert.match(message, /models: missing, expected array/);
+  });
+
+  it('refuses more threads or workers than 4 per core, saying why', async () => {
+    const tooMany = maxThreads() + 1;
+    for (const field of ['threads', 'workers']) {
+      const file = await specFile(`${field}.json`, { ...valid, train: { [field]: tooMany } });
+      assert.match(
+        await rejection(file),
+        new RegExp(`train\\.${field}: .*at most ${maxThreads()} \\(4 per core`),
+      );
+    }
   });
 
   it('names a mistyped field by its path', async () => {

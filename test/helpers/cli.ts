@@ -11,12 +11,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the CLI to completion; CI=true keeps progress output plain. */
-export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+/**
+ * Runs the CLI to completion; CI=true keeps progress output plain. `timeoutMs` ends a command that
+ * may hang (status null), so a test of a former hang fails instead of never ending.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs?: number): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, CI: 'true', ...env },
     maxBuffer: 64 * 1024 * 1024,
+    ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupRuns } from '../../src/report/groups.js';
 import { analyseGroup, parseObjectives } from '../../src/report/index.js';
-import { tableToCsv, tableToHtml, tableToMarkdown, type Table } from '../../src/report/table.js';
+import { tableToCsv, tableToHtml, tableToMarkdown, textCell, type Table } from '../../src/report/table.js';
 import { paretoTable, resultsTable, transferTable } from '../../src/report/tables.js';
 import { fakeRun, paperRuns } from './fixtures.js';
 
@@ -132,6 +132,20 @@ describe('escaping', () => {
     assert.match(tableToHtml(table), /&lt;b&gt;net&lt;\/b&gt;, &quot;v2&quot;/);
     assert.doesNotMatch(tableToHtml(table), /<b>net/);
     assert.match(tableToCsv(table), /\r\n"<b>net<\/b>, ""v2"" \| beta",/);
-    assert.match(tableToMarkdown(table), /\| <b>net<\/b>, "v2" \\\| beta \|/);
+    assert.match(tableToMarkdown(table), /\| &lt;b&gt;net&lt;\/b&gt;, "v2" \\\| beta \|/);
+  });
+
+  it('keeps a hostile name from injecting markup or rows into a Markdown table', () => {
+    const table: Table = {
+      id: 't',
+      caption: 'Table <svg onload=alert(1)>',
+      columns: [{ header: 'model', csvHeader: 'model' }],
+      rows: [[textCell('<svg onload=alert(1)>\n| injected | row |\r\nR&D')]],
+      notes: ['<img src=x onerror=alert(1)>'],
+    };
+    const markdown = tableToMarkdown(table);
+    assert.doesNotMatch(markdown, /<svg|<img/);
+    assert.match(markdown, /^\| &lt;svg onload=alert\(1\)&gt; \\\| injected \\\| row \\\| R&amp;D \|$/m);
+    assert.equal(markdown.split('\n').filter((line) => line.startsWith('|')).length, 3, markdown);
   });
 });

@@ -179,3 +179,63 @@ test('a non-empty folder that is not a run is refused', async () => {
   assert.match(result.stderr, /not empty and holds no pareto-edge run/);
   assert.deepEqual(await readdir(busy), ['notes.txt']);
 });
+
+/** A small pre-split set written by `data synth`, plus `broken` files that are no images. */
+async function dataWithBrokenFiles(name: string, broken: string[]): Promise<string> {
+  const root = path.join(dir, name);
+  const made = runCli(['data', 'synth', '--out', root, '--size', '32', '--count', '16,8,8', '--quiet']);
+  assert.equal(made.status, 0, made.stderr);
+  for (const file of broken) await writeFile(path.join(root, file), 'not an image');
+  return root;
+}
+
+const tinyTraining = ['--model', 'mobilenet-v2', '--alpha', '0.35', '--input', '32', '--epochs', '1'];
+
+test('unreadable images are counted and listed in run.json and the total is shown at the end', async () => {
+  const broken = [path.join('train', '1_defect', 'bad1.jpg'), path.join('train', '0_no_defect', 'bad2.png')];
+  const skipData = await dataWithBrokenFiles('with-broken', broken);
+  const out = path.join(dir, 'skips');
+  const result = runCli([
+    'train',
+    ...tinyTraining,
+    '--data',
+    skipData,
+    '--no-cache',
+    '--workers',
+    '1',
+    '--out',
+    out,
+  ]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /skipped\s+2 unreadable images \(listed in run\.json\)/);
+  const run = JSON.parse(await readFile(path.join(out, 'run.json'), 'utf8'));
+  const reason = 'not an image: it starts with no JPEG, PNG, GIF, WebP, BMP or TIFF signature';
+  const { count, files } = run.summary.skippedImages;
+  assert.equal(count, 2);
+  assert.deepEqual(
+    files.sort((a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path)),
+    [...broken].sort().map((file) => ({ split: 'train', path: file, reason })),
+  );
+});
+
+test('training is refused when no image of a class can be read', async () => {
+  const root = await dataWithBrokenFiles('class-unreadable', []);
+  const classDir = path.join(root, 'train', '1_defect');
+  for (const file of await readdir(classDir)) await writeFile(path.join(classDir, file), 'not an image');
+  const result = runCli([
+    'train',
+    ...tinyTraining,
+    '--data',
+    root,
+    '--no-cache',
+    '--workers',
+    '1',
+    '--out',
+    path.join(dir, 'unreadable-class'),
+  ]);
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /no training image of class '1_defect' can be read \(8 unreadable: .*not an image.*remove the class folder/,
+  );
+});

@@ -3,9 +3,9 @@
 // 8 flips and 90° turns, with every image of the earlier splits. A published set built by augmenting
 // and then splitting can hold copies of a test image in train — a model is then tested on what it saw.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { classCounts, openDataset, type OpenDatasetOptions } from '../dataset.js';
+import { readAndDecode } from '../image-file.js';
 import { SPLIT_NAMES, type SplitName } from '../types.js';
 import { DIHEDRAL_NAMES, fingerprint, hamming, type ImageFingerprint } from './phash.js';
 
@@ -104,9 +104,10 @@ export async function checkDataset(dir: string, options: CheckOptions = {}): Pro
     while (next < entries.length) {
       const entry = entries[next++];
       try {
-        const bytes = await readFile(entry.path);
-        entry.sha1 = createHash('sha1').update(bytes).digest('hex');
-        entry.print = await fingerprint(bytes);
+        entry.print = await readAndDecode(entry.path, (bytes) => {
+          entry.sha1 = createHash('sha1').update(bytes).digest('hex');
+          return fingerprint(bytes);
+        });
       } catch (error) {
         unreadable.push({ path: entry.path, reason: (error as Error).message });
       }

@@ -5,6 +5,7 @@
 // the pHash of all 8 such variants comes from one DCT: flipping x negates odd x-frequencies,
 // flipping y negates odd y-frequencies, and a transpose swaps the two axes.
 import sharp from 'sharp';
+import { readAndDecode } from '../image-file.js';
 
 export interface Hash64 {
   hi: number;
@@ -147,6 +148,7 @@ function shrinkTo9x8(grey: Uint8Array): Uint8Array {
 
 /** One decode gives the metadata and both hashes. Throws on unreadable or truncated files. */
 export async function fingerprint(input: Buffer | string): Promise<ImageFingerprint> {
+  if (typeof input === 'string') return readAndDecode(input, fingerprint);
   const image = sharp(input);
   const meta = await image.metadata();
   const { data, info } = await image
