@@ -10,7 +10,11 @@ export interface LoaderSet {
   train: DataLoader;
   val: DataLoader;
   test: DataLoader;
-  /** The training split as evaluation sees it (file order, no augmentation): for BatchNorm recalibration. */
+  /**
+   * The training images without augmentation, for BatchNorm recalibration. Shuffled (seeded) so each
+   * batch mixes the classes as training batches did: batches of one class, as file order gives, would
+   * average only within-class variances and understate the variance the weights were trained with.
+   */
   trainAsIs: DataLoader;
   /** Stops the shared worker pool. */
   close(): Promise<void>;
@@ -51,7 +55,7 @@ export async function createLoaders(dataset: ImageDataset, options: LoaderOption
   });
   const val = await createLoader(dataset.splits.val, evaluation);
   const test = await createLoader(dataset.splits.test, evaluation);
-  const trainAsIs = await createLoader(dataset.splits.train, evaluation);
+  const trainAsIs = await createLoader(dataset.splits.train, { ...evaluation, shuffle: true });
   return {
     train,
     val,

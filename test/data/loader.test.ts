@@ -197,6 +197,23 @@ test('createLoaders: train shuffles and augments, val and test do neither', asyn
   await loaders.close();
 });
 
+test('createLoaders: trainAsIs has every training image unaugmented, in a shuffled order that mixes classes', async () => {
+  const loaders = await createLoaders(dataset, { batchSize: 5, inputSize: 8, pool, seed: 1 });
+  const asIs: Batch[] = [];
+  for await (const b of loaders.trainAsIs.epoch(0)) asIs.push(b);
+  const indices = asIs.flatMap((b) => [...b.indices]);
+  assert.deepEqual(
+    [...indices].sort((a, b) => a - b),
+    Array.from(dataset.splits.train.keys()),
+  );
+  assert.notDeepEqual(indices, Array.from(dataset.splits.train.keys()), 'not file order');
+  assert.ok(new Set(asIs[0].labels).size > 1, 'the first batch mixes classes');
+  const plain = await collect(dataset.splits.train, { ...base, inputSize: 8, batchSize: 1, augment: false });
+  const first = asIs[0].indices[0];
+  assert.deepEqual(asIs[0].images.subarray(0, 3 * 8 * 8), plain[first].images, 'not augmented');
+  await loaders.close();
+});
+
 test('bad loader options are clear errors', async () => {
   await assert.rejects(createLoader([], { batchSize: 0, inputSize: 8, workers: 0 }), /batch size 0/);
   await assert.rejects(createLoader([], { batchSize: 2, inputSize: 0, workers: 0 }), /input size/);
