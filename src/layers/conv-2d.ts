@@ -56,14 +56,21 @@ export function conv2d(
     kind: 'Conv2D',
     name,
     filters,
+    ...convFields(kernelSize, options),
+    groups: options.groups ?? 1,
+    kernelInitializer: options.kernelInitializer ?? GLOROT_UNIFORM,
+  };
+}
+
+/** The fields every convolution kind shares, with Keras' defaults written out. */
+export function convFields(kernelSize: Size, options: ConvOptions) {
+  return {
     kernelSize: pair(kernelSize),
     strides: pair(options.strides ?? 1),
-    padding: options.padding ?? 'valid',
+    padding: options.padding ?? ('valid' as Padding),
     dilationRate: pair(options.dilationRate ?? 1),
-    groups: options.groups ?? 1,
     useBias: options.useBias ?? true,
-    activation: options.activation ?? 'linear',
-    kernelInitializer: options.kernelInitializer ?? GLOROT_UNIFORM,
+    activation: options.activation ?? ('linear' as ActivationName),
     biasInitializer: options.biasInitializer ?? ZEROS,
   };
 }

@@ -1,13 +1,12 @@
 // DepthwiseConv2D: one spatial filter per input channel (times depthMultiplier); output channels =
 // input * depthMultiplier.
 import { DepthwiseConv2D } from '../nn/index.js';
-import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
+import { GLOROT_UNIFORM, type Initializer } from '../nn/initializers.js';
 import { lowerActivation, type ActivationName } from './activation.js';
-import { biasWeights, convWindow, type ConvOptions } from './conv-2d.js';
+import { biasWeights, convFields, convWindow, type ConvOptions } from './conv-2d.js';
 import {
   channelsOf,
   countParams,
-  pair,
   type LayerDefinition,
   type Padding,
   type Pair,
@@ -41,15 +40,9 @@ export function depthwiseConv2d(
   return {
     kind: 'DepthwiseConv2D',
     name,
-    kernelSize: pair(kernelSize),
-    strides: pair(options.strides ?? 1),
-    padding: options.padding ?? 'valid',
+    ...convFields(kernelSize, options),
     depthMultiplier: options.depthMultiplier ?? 1,
-    dilationRate: pair(options.dilationRate ?? 1),
-    useBias: options.useBias ?? true,
-    activation: options.activation ?? 'linear',
     depthwiseInitializer: options.depthwiseInitializer ?? GLOROT_UNIFORM,
-    biasInitializer: options.biasInitializer ?? ZEROS,
   };
 }
 

@@ -1,15 +1,14 @@
 // SeparableConv2D: depthwise (kernelSize, strides, padding) then pointwise 1x1 to `filters`, with no
 // normalisation or activation in between; the bias (if any) belongs to the pointwise step, as in Keras.
 import { SeparableConv2D } from '../nn/index.js';
-import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
+import { GLOROT_UNIFORM, type Initializer } from '../nn/initializers.js';
 import { lowerActivation, type ActivationName } from './activation.js';
-import { biasWeights, convWindow, type ConvOptions } from './conv-2d.js';
+import { biasWeights, convFields, convWindow, type ConvOptions } from './conv-2d.js';
 import { depthwiseKernel } from './depthwise-conv-2d.js';
 import {
   channelsOf,
   countParams,
   elementsOf,
-  pair,
   type LayerDefinition,
   type Padding,
   type Pair,
@@ -48,16 +47,10 @@ export function separableConv2d(
     kind: 'SeparableConv2D',
     name,
     filters,
-    kernelSize: pair(kernelSize),
-    strides: pair(options.strides ?? 1),
-    padding: options.padding ?? 'valid',
+    ...convFields(kernelSize, options),
     depthMultiplier: options.depthMultiplier ?? 1,
-    dilationRate: pair(options.dilationRate ?? 1),
-    useBias: options.useBias ?? true,
-    activation: options.activation ?? 'linear',
     depthwiseInitializer: options.depthwiseInitializer ?? GLOROT_UNIFORM,
     pointwiseInitializer: options.pointwiseInitializer ?? GLOROT_UNIFORM,
-    biasInitializer: options.biasInitializer ?? ZEROS,
   };
 }
 
