@@ -12,6 +12,12 @@ export type RunOutcome =
   | { id: string; status: 'skipped'; dir: string; reason: string }
   | { id: string; status: 'failed'; dir: string; error: string };
 
+/**
+ * Carries out one planned run and says how it ended. `runPlanned` trains it here; other executors
+ * (a queue of workers) must keep its contract: a finished run is not redone, failures are outcomes.
+ */
+export type RunExecutor = (run: PlannedRun, events: RunnerEvents) => Promise<RunOutcome>;
+
 export interface RunnerEvents {
   runStart?(run: PlannedRun, index: number, total: number): void;
   runEnd?(outcome: RunOutcome): void;
@@ -23,6 +29,7 @@ export async function runExperiment(
   spec: ExperimentSpec,
   runs: PlannedRun[],
   events: RunnerEvents = {},
+  execute: RunExecutor = runPlanned,
 ): Promise<RunOutcome[]> {
   await requireWritableDirectory(expDir, '--out');
   const outcomes: RunOutcome[] = [];
@@ -37,7 +44,7 @@ export async function runExperiment(
   await record();
   for (const [index, run] of runs.entries()) {
     events.runStart?.(run, index, runs.length);
-    const outcome = await runOne(run, events);
+    const outcome = await execute(run, events);
     outcomes.push(outcome);
     events.runEnd?.(outcome);
     await record();
@@ -45,7 +52,8 @@ export async function runExperiment(
   return outcomes;
 }
 
-async function runOne(run: PlannedRun, events: RunnerEvents): Promise<RunOutcome> {
+/** Trains one planned run in this process (the default executor). */
+export async function runPlanned(run: PlannedRun, events: RunnerEvents = {}): Promise<RunOutcome> {
   const existing = await new RunDir(run.dir).read().catch(() => null);
   if (isFinished(existing, run.config.epochs)) {
     return { id: run.id, status: 'skipped', dir: run.dir, reason: 'already finished' };
