@@ -146,6 +146,11 @@ export function describeModelFile(file: string, options: FileModelOptions): Mode
   return description;
 }
 
+/** The description as the trainer builds it: the loader already rescales pixels, so no preprocessing layers. */
+export function trainingView(description: ModelDescription): ModelDescription {
+  return { ...description, layers: withoutRole(description.layers, 'preprocessing') };
+}
+
 function withoutRole(layers: Node[], role: Sequence['role']): Node[] {
   return layers.filter((n) => !(n.kind === 'Sequence' && n.role === role));
 }
