@@ -137,7 +137,7 @@ async function firstBatch(
 }
 
 /** Candidates analysed to decide whether the budgets can be met at all. */
-const REACHABILITY_SAMPLES = 300;
+const REACHABILITY_SAMPLES = 100;
 
 /**
  * Refuses budgets that no candidate meets, before anything is trained: the seeds, the space's
