@@ -29,3 +29,4 @@ export {
   type SessionOptions,
 } from './session.js';
 export * from './types.js';
+export { readSearchRecord, writeSearchReport } from './report.js';
