@@ -292,14 +292,25 @@ export function decode(
 ): ModelDescription {
   const num = (name: string) => valueOf(space, genome, name) as number;
   const alphaGene = space.baseOptions.alpha;
-  let d = describeModel(space.base, {
+  const baseOptions = {
     ...options,
     inputSize: num(INPUT_GENE),
     ...(alphaGene ? { alpha: num(alphaGene) } : {}),
-  });
+  };
+  const key = JSON.stringify([space.base, baseOptions]);
+  let base = BASES.get(key);
+  if (!base) {
+    base = describeModel(space.base, baseOptions);
+    BASES.set(key, base);
+  }
+  let d = base;
   for (const step of space.steps) d = applyStep(space, genome, step, d);
-  return d;
+  // Transforms copy what they change; a genome that changes nothing must not hand out the cached base.
+  return d === base ? structuredClone(base) : d;
 }
+
+/** Base descriptions by model and options: a search decodes thousands of genomes from a few bases. */
+const BASES = new Map<string, ModelDescription>();
 
 function applyStep(space: SearchSpace, genome: Genome, step: Step, d: ModelDescription): ModelDescription {
   const value = (name: string) => valueOf(space, genome, name);
