@@ -122,7 +122,8 @@ class Search {
     let population = this.initialPopulation();
     let budgetSpent = false;
     try {
-      await this.evaluate(population, new Set(Object.values(this.space.seeds).map((g) => this.hashOf(g)!)));
+      // The whole first generation is trained (no proxy pre-filter): it calibrates the proxy.
+      await this.evaluate(population, new Set(population.map((g) => this.hashOf(g)!)));
       generations.push(await this.recordGeneration(population));
       for (
         this.generation = 1;
@@ -287,7 +288,8 @@ class Search {
     });
   }
 
-  private async evaluate(genomes: Genome[], seeds: Set<string>): Promise<void> {
+  /** Evaluates the genomes not evaluated before; `unfiltered` skip the proxy pre-filter. */
+  private async evaluate(genomes: Genome[], unfiltered: Set<string>): Promise<void> {
     const fresh: CandidateRecord[] = [];
     for (const genome of genomes) {
       const record = this.record(genome);
@@ -300,7 +302,7 @@ class Search {
     for (const record of fresh.filter((r) => r.excluded === null || r.excluded === FILTERED)) {
       if (await this.measure(record)) measured.push(record);
     }
-    await this.successiveHalving(this.preFilter(measured, seeds));
+    await this.successiveHalving(this.preFilter(measured, unfiltered));
   }
 
   /** Latency (when it is an objective or budgeted) and the proxy; false when over the latency budget. */
@@ -335,9 +337,9 @@ class Search {
     return true;
   }
 
-  /** The seeds and the best `proxyKeep` of the others by proxy score go on to training. */
-  private preFilter(records: CandidateRecord[], seeds: Set<string>): CandidateRecord[] {
-    const others = records.filter((r) => !seeds.has(r.hash));
+  /** The unfiltered and the best `proxyKeep` of the others by proxy score go on to training. */
+  private preFilter(records: CandidateRecord[], unfiltered: Set<string>): CandidateRecord[] {
+    const others = records.filter((r) => !unfiltered.has(r.hash));
     const keep = Math.ceil(others.length * this.settings.proxyKeep);
     const kept = new Set(
       [...others]
@@ -350,7 +352,7 @@ class Search {
         r.excluded = FILTERED;
         this.o.store.saveCandidate(r);
       }
-    return records.filter((r) => seeds.has(r.hash) || kept.has(r.hash));
+    return records.filter((r) => unfiltered.has(r.hash) || kept.has(r.hash));
   }
 
   private async successiveHalving(records: CandidateRecord[]): Promise<void> {

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { describeModel } from '../../src/zoo/registry.js';
 import { ModelFileError } from '../../src/zoo/model-file.js';
 import { runCli } from '../helpers/cli.js';
+import { planRuns } from '../../src/experiment/plan.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'model-file-'));
 function writeJson(name: string, value: unknown): string {
@@ -45,6 +46,23 @@ describe('model description files', () => {
         (error: Error) => error instanceof ModelFileError && message.test(error.message),
         file,
       );
+  });
+
+  it('plan as compare runs named after the file', () => {
+    const [run] = planRuns(
+      {
+        models: [miniFile],
+        datasets: { d: 'data' },
+        settings: ['scratch'],
+        pretrainedFrom: null,
+        pretrainedDataset: null,
+        train: {},
+      },
+      '/exp',
+    );
+    assert.equal(run?.dir, path.join('/exp', 'runs', 'd', 'scratch', 'mini'));
+    assert.equal(run?.id, 'd/scratch/mini');
+    assert.equal(run?.config.model, miniFile);
   });
 
   it('work in `summary` and give a one-line error there for a bad file', () => {
