@@ -40,6 +40,7 @@ interface SearchFlags {
   workers?: number;
   out?: string;
   resume?: string;
+  subset?: number;
 }
 
 export function registerSearch(program: Command): void {
@@ -51,6 +52,11 @@ export function registerSearch(program: Command): void {
     .option('--family <name>', `family whose space is searched: ${Object.keys(SPACES).join(', ')}`)
     .option('--data <dir|synthetic-pcb>', 'image folder, caltech101, or the generated PCB set')
     .option('--input <n>', 'input side in pixels', integer(), 64)
+    .option(
+      '--subset <fraction>',
+      'train trials on this seeded, stratified fraction of every split (default 1: all)',
+      fraction,
+    )
     .option('--input-sizes <list>', 'input sides the search may choose from, e.g. 48,64 (default: --input)')
     .option('--memory-budget <bytes>', 'peak training memory budget, e.g. 300MB (predicted by the analysis)')
     .option('--latency-budget <time>', 'inference latency budget per image on this machine, e.g. 40ms')
@@ -113,7 +119,8 @@ function toRequest(flags: SearchFlags): SearchRequest {
     throw new UsageError(`--rungs must increase, e.g. 1,3; got ${flags.rungs}`);
   return {
     family: flags.family,
-    data: flags.data,
+    sourceData: flags.data,
+    subset: flags.subset ?? 1,
     inputSizes: flags.inputSizes ? list(flags.inputSizes, '--input-sizes') : [flags.input],
     memoryBudgetBytes: flags.memoryBudget ? parseBytes(flags.memoryBudget, '--memory-budget') : null,
     latencyBudgetMs: flags.latencyBudget

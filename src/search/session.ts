@@ -19,6 +19,7 @@ import { spaceFor } from './space.js';
 import { SqliteSearchStore, type SearchStore } from './store.js';
 import { SEARCH_FORMAT, type SearchSettings } from './types.js';
 import { deriveSeed, Rng } from '../data/prng.js';
+import { writeSubset } from './subset.js';
 
 /** A search input the user can fix: unknown family, unreadable data, budgets nothing meets, a used folder. */
 export class SearchInputError extends UserInputError {
@@ -27,7 +28,8 @@ export class SearchInputError extends UserInputError {
 
 export const STORE_FILE = 'search.db';
 
-export type SearchRequest = Omit<SearchSettings, 'format' | 'numClasses'>;
+/** What the user asks; `data` is filled in from `sourceData` (and `subset`) when the search starts. */
+export type SearchRequest = Omit<SearchSettings, 'format' | 'numClasses' | 'data'>;
 
 export interface SessionOptions {
   execute: RunExecutor;
@@ -47,12 +49,27 @@ export async function startSearch(
     throw new SearchInputError(
       `${dir} already holds a search; continue it with --resume ${dir} or choose another --out`,
     );
-  const data = existsSync(request.data) ? path.resolve(request.data) : request.data;
-  const { numClasses } = await readData(data, request.train.dropBackground);
-  const settings: SearchSettings = { ...request, format: SEARCH_FORMAT, data, numClasses };
+  if (!(request.subset > 0 && request.subset <= 1))
+    throw new SearchInputError(`--subset must be a fraction in (0, 1], got ${request.subset}`);
+  const sourceData = existsSync(request.sourceData) ? path.resolve(request.sourceData) : request.sourceData;
+  const { numClasses, dataset } = await readData(sourceData, request.train.dropBackground);
+  const settings: SearchSettings = {
+    ...request,
+    format: SEARCH_FORMAT,
+    sourceData,
+    data: sourceData,
+    numClasses,
+  };
   checkBudgetsReachable(settings);
   await requireWritableDirectory(dir, '--out');
   await mkdir(dir, { recursive: true });
+  if (settings.subset < 1)
+    settings.data = await writeSubset(
+      dataset,
+      settings.subset,
+      settings.seed,
+      path.resolve(dir, 'data-subset'),
+    );
   const store = new SqliteSearchStore(path.join(dir, STORE_FILE));
   store.saveSettings(settings);
   return runIn(dir, store, options);
@@ -113,7 +130,7 @@ async function readData(data: string, dropBackground: boolean) {
     throw new SearchInputError(
       `--data ${data}: a search needs training images in at least two class folders (found ${dataset.classNames.length} class(es), ${dataset.splits.train.length} training images)`,
     );
-  return { numClasses: dataset.classNames.length, train: dataset.splits.train };
+  return { numClasses: dataset.classNames.length, train: dataset.splits.train, dataset };
 }
 
 async function firstBatch(

@@ -10,8 +10,12 @@ export type TimeObjective = 'epoch-time' | 'latency';
 export interface SearchSettings {
   format: typeof SEARCH_FORMAT;
   family: string;
-  /** The data as given (a folder made absolute, or a generated-set spec). */
+  /** The data the trials train on: `sourceData`, or the subset folder made from it. */
   data: string;
+  /** The data as given (a folder made absolute, or a generated-set spec). */
+  sourceData: string;
+  /** Fraction of each split and class the trials use (1: all), seeded by `seed`. */
+  subset: number;
   numClasses: number;
   /** Input sides the genomes may take (the largest is the seeds'). */
   inputSizes: number[];

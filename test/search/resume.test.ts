@@ -3,7 +3,7 @@
 // nothing twice and ends exactly where an uninterrupted search with the same seed ends.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,7 +13,8 @@ import { DEFAULT_TRAIN_CONFIG } from '../../src/train/index.js';
 
 const REQUEST: SearchRequest = {
   family: 'mobilenet-v2',
-  data: 'synthetic-pcb:binary:64,32,32',
+  sourceData: 'synthetic-pcb:binary:128,64,64',
+  subset: 0.5,
   inputSizes: [32],
   memoryBudgetBytes: 25e6,
   latencyBudgetMs: null,
@@ -94,6 +95,17 @@ describe('search bookkeeping', () => {
     );
     assert.deepEqual([...first, ...second], whole, 'the same trials in the same order');
     assert.deepEqual(outcome(dir), outcome(path.join(root, 'whole')));
+  });
+
+  it('trains on a seeded, stratified half of every split (--subset 0.5)', () => {
+    const subset = path.join(root, 'whole', 'data-subset');
+    const count = (split: string) =>
+      readdirSync(path.join(subset, split)).reduce(
+        (sum, label) => sum + readdirSync(path.join(subset, split, label)).length,
+        0,
+      );
+    assert.deepEqual([count('train'), count('val'), count('test')], [64, 32, 32]);
+    assert.equal(readdirSync(path.join(subset, 'train')).length, 2, 'both classes');
   });
 
   it('never trains a candidate over the memory budget, and promotes half of each rung', async () => {
