@@ -10,7 +10,8 @@ import { displayName } from '../zoo/registry.js';
 import type { SearchRecordFile } from './output.js';
 import { isTrained } from './search.js';
 import { spaceFor } from './space.js';
-import { SEARCH_FORMAT, type CandidateRecord } from './types.js';
+import { SEARCH_FORMAT, type CandidateRecord, type RungResult } from './types.js';
+import { dominates, type Objective } from '../pareto/index.js';
 import { SearchInputError } from './session.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -170,12 +171,32 @@ function page(r: SearchRecordFile, figures: string[], trained: CandidateRecord[]
       .map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`)
       .join('')}</table>`;
   const tau = (v: number | null) => (v === null ? 'not defined (fewer than two ranked pairs)' : v.toFixed(3));
+  // Which candidates trained as long as the references beat them on what the issue compares:
+  // test accuracy, measured peak tensor memory and epoch time (all measured the same way).
+  const objectives: Objective[] = [
+    { key: 'testAcc', direction: 'max', label: 'test accuracy' },
+    { key: 'peak', direction: 'min', label: 'measured peak' },
+    { key: 'epochS', direction: 'min', label: 'epoch time' },
+  ];
+  const lastRung = s.rungs[s.rungs.length - 1]!;
+  const measured = (result: RungResult) => ({
+    testAcc: result.testAcc ?? 0,
+    peak: result.peakTensorBytes,
+    epochS: result.meanEpochS,
+  });
+  const dominators = (result: RungResult) =>
+    trained
+      .filter((c) => c.rungs.length > 0 && c.rungs[c.rungs.length - 1]!.epochs === lastRung)
+      .filter((c) => dominates(measured(c.rungs[c.rungs.length - 1]!), measured(result), objectives))
+      .map((c) => c.name);
   const refs = r.references.map((ref) => [
-    displayName(ref.model),
+    `${displayName(ref.model)}${ref.overBudget ? ' (over the memory budget)' : ''}`,
     ref.result ? `${(ref.result.valAcc * 100).toFixed(1)}%` : (ref.excluded ?? 'not trained'),
     ref.result?.testAcc == null ? '–' : `${(ref.result.testAcc * 100).toFixed(1)}%`,
     (ref.peakBytes / 1e6).toFixed(1),
     ref.result ? `${ref.result.meanEpochS.toFixed(2)} s` : '–',
+    ref.result ? `${(ref.result.peakTensorBytes / 1e6).toFixed(1)}` : '–',
+    ref.result ? dominators(ref.result).join(', ') || 'none' : '–',
   ]);
   const budget = [
     s.memoryBudgetBytes !== null ? `memory ≤ ${(s.memoryBudgetBytes / 1e6).toFixed(1)} MB` : null,
@@ -192,7 +213,7 @@ function page(r: SearchRecordFile, figures: string[], trained: CandidateRecord[]
 <p>Each file is a model description: <code>pareto-edge train --model ${escapeHtml(path.join('SEARCH_DIR', r.front[0]?.file ?? 'front/1.json'))} --data … --input ${Math.max(...s.inputSizes)}</code>.</p>
 ${figures.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 <h2>The paper's models at the same settings</h2>
-${r.references.length > 0 ? table(['model', 'val acc', 'test acc', 'memory (MB)', 'epoch time'], refs) : '<p>Not trained in this search (pass <code>--references</code>).</p>'}
+${r.references.length > 0 ? table(['model', 'val acc', 'test acc', 'memory (MB, predicted)', 'epoch time', 'measured peak (MB)', 'dominated by (test acc, measured peak, epoch time)'], refs) : '<p>Not trained in this search (pass <code>--references</code>).</p>'}
 <h2>Proxy</h2>
 <p>Grad-norm proxy against validation accuracy after ${r.proxy.rungEpochs} epoch(s), over ${r.proxy.pairs} trained candidates: Kendall τ ${escapeHtml(tau(r.proxy.kendallTau))}; the parameter count alone: τ ${escapeHtml(tau(r.proxy.paramsKendallTau))}.</p>
 </body></html>

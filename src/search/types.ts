@@ -98,4 +98,6 @@ export interface ReferenceRecord {
   result: RungResult | null;
   excluded: string | null;
   runDir: string | null;
+  /** Its predicted training memory is over the search's memory budget. */
+  overBudget: boolean;
 }
