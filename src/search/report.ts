@@ -97,7 +97,7 @@ function hypervolumeSpec(r: SearchRecordFile): TopLevelSpec {
     data: { values: r.generations.map((g) => ({ generation: g.index, hypervolume: g.hypervolume })) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'generation', type: 'quantitative', axis: { tickMinStep: 1 } },
+      x: { field: 'generation', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' } },
       y: { field: 'hypervolume', type: 'quantitative', title: 'Hypervolume' },
     },
   };
@@ -118,14 +118,20 @@ function scatterSpec(points: Point[], x: 'memoryMB' | 'time', title: string, epo
         mark: { type: 'point', filled: true, size: 70 },
         encoding: {
           x: { field: x, type: 'quantitative', title, scale: { zero: false } },
-          y: { field: 'accuracy', type: 'quantitative', title: 'Validation accuracy (%)' },
+          y: {
+            field: 'accuracy',
+            type: 'quantitative',
+            title: 'Validation accuracy (%)',
+            scale: { zero: false },
+          },
           color: { field: 'kind', type: 'nominal', title: null },
           shape: { field: 'kind', type: 'nominal', title: null },
           tooltip: [{ field: 'name' }, { field: 'accuracy' }, { field: x }],
         },
       },
       {
-        transform: [{ filter: "datum.kind !== 'candidate'" }],
+        // Only the paper's models are labelled: the front's names are in the table above.
+        transform: [{ filter: "datum.kind === 'paper model'" }],
         mark: { type: 'text', dx: 6, align: 'left', fontSize: 10 },
         encoding: {
           x: { field: x, type: 'quantitative' },
