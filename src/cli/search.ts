@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import path from 'node:path';
-import { runPlanned } from '../experiment/runner.js';
 import { parseBytes } from '../report/option-parsing.js';
 import {
   SPACES,
@@ -87,7 +86,6 @@ export function registerSearch(program: Command): void {
     .action(async (flags: SearchFlags) => {
       const progress = searchProgress();
       const options = {
-        execute: runPlanned,
         onProgress: progress,
         onReference: (model: string) => progress.note(`training reference ${model}`),
       };

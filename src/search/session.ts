@@ -1,11 +1,11 @@
 // Starting and resuming a search directory: every input is checked (family, data, budgets a candidate
 // can meet) before anything is written; then the store is opened, the loop run, the reference models
 // trained and the outputs written.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createLoader, openDataset, resolveDataDir, type Batch } from '../data/index.js';
-import type { RunExecutor } from '../experiment/runner.js';
+import { runPlanned, type RunExecutor } from '../experiment/runner.js';
 import { trainingView } from '../zoo/model-file.js';
 import { UserInputError } from '../util/errors.js';
 import { requireWritableDirectory } from '../util/output-dir.js';
@@ -32,7 +32,10 @@ export const STORE_FILE = 'search.db';
 export type SearchRequest = Omit<SearchSettings, 'format' | 'numClasses' | 'data'>;
 
 export interface SessionOptions {
-  execute: RunExecutor;
+  /** Carries out each trial (default: `runPlanned`, training in this process). */
+  execute?: RunExecutor;
+  /** Opens the search's store for its directory (default: the embedded SQLite file, search.db). */
+  openStore?: (dir: string) => SearchStore;
   onProgress?: (progress: SearchProgress) => void;
   /** Called before each reference model is trained. */
   onReference?: (model: string) => void;
@@ -49,6 +52,8 @@ export async function startSearch(
     throw new SearchInputError(
       `${dir} already holds a search; continue it with --resume ${dir} or choose another --out`,
     );
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new SearchInputError(`--out ${dir} is not empty and holds no search; choose a new or empty folder`);
   if (!(request.subset > 0 && request.subset <= 1))
     throw new SearchInputError(`--subset must be a fraction in (0, 1], got ${request.subset}`);
   const sourceData = existsSync(request.sourceData) ? path.resolve(request.sourceData) : request.sourceData;
@@ -70,7 +75,7 @@ export async function startSearch(
       settings.seed,
       path.resolve(dir, 'data-subset'),
     );
-  const store = new SqliteSearchStore(path.join(dir, STORE_FILE));
+  const store = openStoreIn(dir, options);
   store.saveSettings(settings);
   return runIn(dir, store, options);
 }
@@ -80,11 +85,11 @@ export async function resumeSearch(
   dir: string,
   options: SessionOptions & { budgetS?: number },
 ): Promise<SearchRecordFile> {
-  if (!existsSync(path.join(dir, STORE_FILE)))
+  if (!options.openStore && !existsSync(path.join(dir, STORE_FILE)))
     throw new SearchInputError(
       `--resume ${dir}: no search there (no ${STORE_FILE}); start one with --out ${dir}`,
     );
-  const store = new SqliteSearchStore(path.join(dir, STORE_FILE));
+  const store = openStoreIn(dir, options);
   const settings = store.settings();
   if (!settings) {
     store.close();
@@ -92,6 +97,10 @@ export async function resumeSearch(
   }
   if (options.budgetS !== undefined) store.saveSettings({ ...settings, budgetS: options.budgetS });
   return runIn(dir, store, options);
+}
+
+function openStoreIn(dir: string, options: SessionOptions): SearchStore {
+  return options.openStore ? options.openStore(dir) : new SqliteSearchStore(path.join(dir, STORE_FILE));
 }
 
 async function runIn(dir: string, store: SearchStore, options: SessionOptions): Promise<SearchRecordFile> {
@@ -107,12 +116,12 @@ async function runIn(dir: string, store: SearchStore, options: SessionOptions): 
       dir,
       store,
       settings,
-      execute: options.execute,
+      execute: options.execute ?? runPlanned,
       proxyBatch,
       onProgress: options.onProgress,
     });
     if (settings.references)
-      await trainReferences(dir, store, settings, options.execute, options.onReference);
+      await trainReferences(dir, store, settings, options.execute ?? runPlanned, options.onReference);
     return await writeSearchOutputs(dir, store, outcome.front, outcome.budgetSpent);
   } finally {
     store.close();

@@ -129,5 +129,13 @@ describe('search bookkeeping', () => {
       /no candidate of the mobilenet-v2 space meets the budgets \(memory 0\.1 MB\): the cheapest of \d+ analysed needs [\d.]+ MB/,
     );
     assert.throws(() => readFileSync(path.join(dir, 'search.db')), /ENOENT/);
+    const used = path.join(root, 'used');
+    mkdirSync(used);
+    writeFileSync(path.join(used, 'notes.txt'), 'mine');
+    await assert.rejects(
+      startSearch(used, REQUEST, { execute: fakeExecutor([]) }),
+      /--out .*used is not empty and holds no search/,
+    );
+    assert.deepEqual(readdirSync(used), ['notes.txt']);
   });
 });
