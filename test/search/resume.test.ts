@@ -3,7 +3,7 @@
 // nothing twice and ends exactly where an uninterrupted search with the same seed ends.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -122,6 +122,25 @@ describe('search bookkeeping', () => {
     assert.ok(atRung(2) > 0 && atRung(2) < atRung(1), `${atRung(1)} at rung 1, ${atRung(2)} at rung 2`);
   });
 
+  it('measures the latency of every candidate about to be trained when it is the objective, of none over budget', async () => {
+    const dir = path.join(root, 'latency');
+    const calls: string[] = [];
+    await startSearch(
+      dir,
+      { ...REQUEST, objective: 'latency', latencyBudgetMs: 1e6, maxGenerations: 1 },
+      { execute: fakeExecutor(calls) },
+    );
+    const record = JSON.parse(readFileSync(path.join(dir, 'search.json'), 'utf8')) as {
+      candidates: { rungs: unknown[]; latencyMs: number | null; peakBytes: number }[];
+    };
+    const trained = record.candidates.filter((c) => c.rungs.length > 0);
+    assert.ok(trained.length > 0);
+    for (const c of trained) assert.ok(c.latencyMs !== null && c.latencyMs > 0);
+    for (const c of record.candidates)
+      if (c.peakBytes > REQUEST.memoryBudgetBytes!)
+        assert.equal(c.latencyMs, null, 'over budget: never built');
+  });
+
   it('refuses budgets no candidate meets before writing anything, naming the cheapest cost', async () => {
     const dir = path.join(root, 'impossible');
     await assert.rejects(
@@ -129,6 +148,12 @@ describe('search bookkeeping', () => {
       /no candidate of the mobilenet-v2 space meets the budgets \(memory 0\.1 MB\): the cheapest of \d+ analysed needs [\d.]+ MB/,
     );
     assert.throws(() => readFileSync(path.join(dir, 'search.db')), /ENOENT/);
+    const fast = path.join(root, 'too-fast');
+    await assert.rejects(
+      startSearch(fast, { ...REQUEST, latencyBudgetMs: 1e-6 }, { execute: fakeExecutor([]) }),
+      /no candidate of the mobilenet-v2 space meets --latency-budget 0\.000001 ms: the one with the fewest MACs/,
+    );
+    assert.equal(existsSync(fast), false);
     const used = path.join(root, 'used');
     mkdirSync(used);
     writeFileSync(path.join(used, 'notes.txt'), 'mine');
