@@ -27,7 +27,8 @@ import { trainingView } from '../zoo/model-file.js';
 import { analyseGenome, type Analysis } from './candidates.js';
 import { crossoverAndMutate, sampleGenome } from './evolve.js';
 import { gradNormProxy, inferenceLatencyMs } from './measures.js';
-import { genomeKey, INPUT_GENE, spaceFor, type Genome, type SearchSpace } from './space.js';
+import { decode, genomeKey, INPUT_GENE, spaceFor, type Genome, type SearchSpace } from './space.js';
+import type { ModelDescription } from '../models/description.js';
 import type { SearchStore } from './store.js';
 import type { CandidateRecord, GenerationRecord, RungResult, SearchSettings } from './types.js';
 
@@ -95,10 +96,12 @@ const FILTERED = 'filtered out by the proxy';
 
 class BudgetSpent extends Error {}
 
+type Costs = Omit<Analysis, 'description'>;
+
 class Search {
   private readonly space: SearchSpace;
   private readonly random: () => number;
-  private readonly byGenome = new Map<string, Analysis | { error: string }>();
+  private readonly byGenome = new Map<string, Costs | { error: string }>();
   private readonly visited = new Set<string>();
   private spentS = 0;
   private trials = 0;
@@ -151,16 +154,22 @@ class Search {
 
   // ---- genomes and their free analysis
 
-  private analysis(genome: Genome): Analysis | { error: string } {
+  /** The analysis of a genome, remembered without its description (thousands are drawn per search). */
+  private analysis(genome: Genome): Costs | { error: string } {
     const key = genomeKey(this.space, genome);
     let found = this.byGenome.get(key);
     if (!found) {
-      found = analyseGenome(this.space, genome, {
+      const analysed = analyseGenome(this.space, genome, {
         memoryBudgetBytes: this.settings.memoryBudgetBytes,
         paramBudget: this.settings.paramBudget,
         numClasses: this.settings.numClasses,
         batchSize: this.settings.train.batchSize,
       });
+      if ('error' in analysed) found = analysed;
+      else {
+        const { description: _description, ...costs } = analysed;
+        found = costs;
+      }
       this.byGenome.set(key, found);
     }
     return found;
@@ -399,10 +408,11 @@ class Search {
     this.trials += 1;
   }
 
-  private description(record: CandidateRecord) {
-    const a = this.analysis(record.genome);
-    if ('error' in a) throw new Error(`${record.name} no longer decodes: ${a.error}`);
-    return { ...a.description, name: record.name };
+  private description(record: CandidateRecord): ModelDescription {
+    return {
+      ...decode(this.space, record.genome, { numClasses: this.settings.numClasses }),
+      name: record.name,
+    };
   }
 
   /** The trial as a normal run: its description written beside the search, then trained by the executor. */
