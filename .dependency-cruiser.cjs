@@ -24,6 +24,7 @@ const rows = [
     { name: 'report', alsoBeside: ['pareto'] },
   ],
   [{ name: 'experiment' }],
+  [{ name: 'search' }],
   [{ name: 'cli' }, { name: 'index' }],
 ];
 

@@ -13,6 +13,7 @@ export * from './measure/index.js';
 export * from './train/index.js';
 export * from './pareto/index.js';
 export * from './report/index.js';
+export * from './search/index.js';
 export { UserInputError } from './util/errors.js';
 
 // Names two folders both export. The description layer's wins the plain name (descriptions are what

@@ -6,6 +6,7 @@ import { integer, threadCount, threadsHelp } from './parse.js';
 export function registerBench(program: Command): void {
   program
     .command('bench <model>')
+    .summary('time a model (zoo name or description JSON file)')
     .description('time a training step and inference of a model on random inputs, with peak memory')
     .option('--input <n>', 'input side in pixels', integer(), 96)
     .option('--batch <n>', 'batch size', integer(), 16)

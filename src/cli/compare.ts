@@ -7,6 +7,7 @@ import { runExperiment } from '../experiment/runner.js';
 import { readExperimentSpec } from '../experiment/spec-file.js';
 import { writeComparison } from '../experiment/comparison.js';
 import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
+import { isModelFile, readModelFile } from '../zoo/model-file.js';
 import { parseFreeze } from '../train/index.js';
 import { RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
@@ -87,12 +88,13 @@ function modelList(text: string): string[] {
     .split(',')
     .map((m) => m.trim())
     .filter(Boolean);
-  const unknown = models.filter((m) => !modelNames().includes(m));
+  const unknown = models.filter((m) => !modelNames().includes(m) && !isModelFile(m));
   if (unknown.length > 0)
     throw new UsageError(
-      `--models: unknown model ${unknown.join(', ')}; choose from ${modelNames().join(', ')}`,
+      `--models: unknown model ${unknown.join(', ')}; choose from ${modelNames().join(', ')} or give a description file's path`,
     );
-  return models;
+  // A description file is checked now (nothing trained yet) and kept by its absolute path in run.json.
+  return models.map((m) => (isModelFile(m) ? (readModelFile(m), path.resolve(m)) : m));
 }
 
 async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {

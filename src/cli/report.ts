@@ -1,7 +1,9 @@
 // `pareto-edge report EXP_DIR`: tables, training curves and Pareto plots of an experiment, as one
 // self-contained report.html plus SVG/PNG figures and CSV/Markdown tables.
 import type { Command } from 'commander';
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeSearchReport } from '../search/report.js';
 import { loadExperiment, writeReport } from '../report/index.js';
 import { DEFAULT_OBJECTIVES, METRIC_ALIASES } from '../report/metrics.js';
 import { DEFAULT_BASELINE } from '../report/models.js';
@@ -21,7 +23,7 @@ export function registerReport(program: Command): void {
     .description('write report.html (tables, training curves, Pareto plots) for an experiment directory')
     .argument(
       '<EXP_DIR>',
-      'experiment directory written by `pareto-edge compare` (every run.json under it is read)',
+      'experiment directory written by `pareto-edge compare` (every run.json under it is read), or a search directory of `pareto-edge search`',
     )
     .option('--out <dir>', 'where to write the report (default: EXP_DIR/report)')
     .option(
@@ -43,6 +45,11 @@ export function registerReport(program: Command): void {
 }
 
 async function runReport(expDir: string, options: ReportCliOptions): Promise<void> {
+  if (existsSync(join(expDir, 'search.json'))) {
+    const file = await writeSearchReport(expDir, options.out);
+    process.stdout.write(`${relative(process.cwd(), file) || file}: the search's front, history and proxy\n`);
+    return;
+  }
   // Left undefined when not given, so the report can say the frontier is the paper's default.
   const accuracyFrontier =
     options.accuracyFrontier === undefined ? undefined : parseAccuracyFrontier(options.accuracyFrontier);

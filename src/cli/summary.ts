@@ -24,7 +24,7 @@ export function registerSummary(program: Command): void {
     .description(
       'layer table, params, MACs and predicted training memory of a model (see `pareto-edge models`)',
     )
-    .argument('<model>', 'model name from `pareto-edge models`')
+    .argument('<model>', 'model name from `pareto-edge models`, or a description JSON file')
     .option('--input <N>', 'input image side in pixels (>= 32)', integer(), 224)
     .option('--classes <K>', 'classes of the head', integer(), 1000)
     .option('--batch <B>', 'batch size for the memory prediction', integer(), 16)

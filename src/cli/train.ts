@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConfig } from '../train/index.js';
 import { UsageError } from './errors.js';
+import { isModelFile } from '../zoo/model-file.js';
 import { trainProgress } from './train-progress.js';
 import { integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
 import { formatRunSummary } from './run-format.js';
@@ -43,7 +44,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train a model on the device, measuring time, memory and energy per epoch')
-    .requiredOption('--model <name>', 'zoo model (see `pareto-edge models`)')
+    .requiredOption('--model <name|file>', 'zoo model (see `pareto-edge models`) or a description JSON file')
     .requiredOption('--data <dir|synthetic-pcb>', 'image folder, caltech101, or the generated PCB set')
     .option('--input <n>', 'input side in pixels', integer(), d.inputSize)
     .option('--epochs <n>', 'epochs', integer(), d.epochs)
@@ -77,7 +78,8 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);
-      const out = flags.out ?? path.join('runs', `${flags.model}-${path.basename(flags.data)}`);
+      const modelName = isModelFile(flags.model) ? path.basename(flags.model, '.json') : flags.model;
+      const out = flags.out ?? path.join('runs', `${modelName}-${path.basename(flags.data)}`);
       const result = await train(config, out, {
         resume: flags.resume,
         quiet: flags.json,
@@ -99,7 +101,8 @@ function toConfig(flags: TrainFlags): TrainConfig {
   }
   return {
     ...DEFAULT_TRAIN_CONFIG,
-    model: flags.model,
+    // A description file is kept by its absolute path, so a resume from elsewhere finds it.
+    model: isModelFile(flags.model) ? path.resolve(flags.model) : flags.model,
     ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
     data: flags.data,
     dropBackground: flags.dropBackground ?? false,

@@ -22,9 +22,13 @@ export function compose(...transforms: Transform[]): Transform {
   return (d) => pipe(d, ...transforms);
 }
 
-/** A deep copy of the description with `record` appended to its transform history. */
+/**
+ * A deep copy of the description with `record` appended to its transform history. Descriptions are
+ * JSON by design, and a JSON round trip copies them about twice as fast as structuredClone, which
+ * matters to a search decoding thousands of candidates.
+ */
 export function editCopy(description: ModelDescription, record: string): ModelDescription {
-  const copy = structuredClone(description);
+  const copy = JSON.parse(JSON.stringify(description)) as ModelDescription;
   copy.transforms = [...copy.transforms, record];
   return copy;
 }

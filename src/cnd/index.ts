@@ -15,14 +15,19 @@ export { replace3x3With1x1 } from './strategy1.js';
 export {
   FireRuleError,
   checkFireRule,
+  fireFor,
   fireModule,
   setBlockWidth,
   type FireModuleOptions,
+  type FireShape,
 } from './strategy2.js';
+export { keepBlocks, scaleWidths } from './depth-width.js';
 export { delayDownsampling, type DelayDownsamplingOptions } from './strategy3.js';
 export { paperCodeQuirks } from './paper-code-quirks.js';
 export {
   PAPER_FIRE,
+  SQUEEZENET_FIRE,
+  identityResidualBlocks,
   mobileNetV2FireRecipe,
   mobileNetV2LateDownsamplingRecipe,
   xceptionLiteRecipe,

@@ -8,7 +8,7 @@ import { nodeShapes, pipe, type Transform } from './edit.js';
 import { paperCodeQuirks } from './paper-code-quirks.js';
 import { blocksIn, firstConvOfBlocks } from './select.js';
 import { replace3x3With1x1 } from './strategy1.js';
-import { fireModule, setBlockWidth, type FireModuleOptions } from './strategy2.js';
+import { fireFor, fireModule, setBlockWidth, type FireModuleOptions, type FireShape } from './strategy2.js';
 import { delayDownsampling } from './strategy3.js';
 
 export interface XceptionLiteOptions {
@@ -48,7 +48,7 @@ export function xceptionLiteRecipe(
 }
 
 /** Identity-residual blocks, in order. */
-function identityResidualBlocks(description: ModelDescription): string[] {
+export function identityResidualBlocks(description: ModelDescription): string[] {
   return nodesOf(description.layers)
     .map((v) => v.node)
     .filter((n) => isResidual(n) && n.branches.find((b) => b.name === 'shortcut')!.layers.length === 0)
@@ -65,19 +65,16 @@ export function mobileNetV2FireRecipe(mobilenet: ModelDescription): ModelDescrip
   const shapes = nodeShapes(mobilenet);
   return pipe(
     mobilenet,
-    ...identityResidualBlocks(mobilenet).map((name): Transform => {
-      const c = channelsOf(shapes.get(name)!.input);
-      const half = Math.floor(c / 2);
-      return (d) =>
-        fireModule(d, [name], {
-          squeeze: Math.max(1, Math.floor(c / 4)),
-          expand1x1: c - half,
-          expand3x3: half,
-          arrangement: 'parallel',
-        });
-    }),
+    ...identityResidualBlocks(mobilenet).map(
+      (name): Transform =>
+        (d) =>
+          fireModule(d, [name], fireFor(channelsOf(shapes.get(name)!.input), SQUEEZENET_FIRE)),
+    ),
   );
 }
+
+/** SqueezeNet's proportions: squeeze ratio 0.25, half the expand filters 3x3, in parallel. */
+export const SQUEEZENET_FIRE: FireShape = { squeezeRatio: 0.25, expandSplit: 0.5, arrangement: 'parallel' };
 
 /**
  * MobileNetV2 with its first two downsamplings delayed (Strategy 3): block_1's stride goes to a max

@@ -29,6 +29,38 @@ export interface FireModuleOptions {
   arrangement?: 'sequential' | 'parallel';
 }
 
+/** A fire module's proportions, for a block of any width (the search's genes). */
+export interface FireShape {
+  /** s1x1 as a fraction of the block's width. */
+  squeezeRatio: number;
+  /** The share of the expand filters that are 1x1: e1x1 / (e1x1 + e3x3). */
+  expandSplit: number;
+  arrangement: 'sequential' | 'parallel';
+}
+
+/**
+ * The fire module of these proportions for a block carrying `width` channels on an identity shortcut:
+ * its output must be `width` wide, so 'sequential' has e3x3 = width (the paper: squeeze 0.5, split
+ * 0.5 gives 256, 512, 512 at width 512) and 'parallel' splits width between the expands (SqueezeNet).
+ */
+export function fireFor(width: number, shape: FireShape): FireModuleOptions {
+  const { squeezeRatio, expandSplit, arrangement } = shape;
+  if (!(expandSplit > 0 && expandSplit < 1))
+    throw new FireRuleError(
+      `fire module expand split must be between 0 and 1 (exclusive); got ${expandSplit}`,
+    );
+  const squeeze = Math.max(1, Math.floor(width * squeezeRatio));
+  if (arrangement === 'sequential')
+    return {
+      squeeze,
+      expand1x1: Math.max(1, Math.round((width * expandSplit) / (1 - expandSplit))),
+      expand3x3: width,
+      arrangement,
+    };
+  const expand3x3 = Math.max(1, Math.floor(width * (1 - expandSplit)));
+  return { squeeze, expand1x1: width - expand3x3, expand3x3, arrangement };
+}
+
 /** Broken s1x1 < e1x1 + e3x3, or a non-positive width. */
 export class FireRuleError extends TransformError {
   override name = 'FireRuleError';

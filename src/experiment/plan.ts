@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, type Freeze, type RunIdentity, type TrainConfig } from '../train/index.js';
 import { PAPER_MODELS } from '../zoo/registry.js';
+import { isModelFile } from '../zoo/model-file.js';
 
 export interface ExperimentSpec {
   models: string[];
@@ -90,7 +91,12 @@ export const PRESETS: Record<string, Preset> = {
 };
 
 export function runDirFor(expDir: string, dataset: string, setting: string, model: string): string {
-  return path.join(expDir, 'runs', dataset, setting, model);
+  return path.join(expDir, 'runs', dataset, setting, runNameOf(model));
+}
+
+/** A zoo model's name, or a description file's name without .json (front/3.json -> "3"). */
+function runNameOf(model: string): string {
+  return isModelFile(model) ? path.basename(model, '.json') : model;
 }
 
 /** Expands a spec into runs: pre-trained runs come after the from-scratch ones of the same dataset. */
@@ -105,7 +111,7 @@ export function planRuns(spec: ExperimentSpec, expDir: string): PlannedRun[] {
           : null;
         const freeze: Freeze = pretrained ? (spec.pretrainedFreeze ?? 'backbone') : 'none';
         runs.push({
-          id: `${dataset}/${setting}/${model}`,
+          id: `${dataset}/${setting}/${runNameOf(model)}`,
           dataset,
           setting,
           dir: runDirFor(expDir, dataset, setting, model),

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { modelNames } from '../zoo/registry.js';
+import { isModelFile } from '../zoo/model-file.js';
 import { UserInputError } from '../util/errors.js';
 import { maxThreads, maxThreadsReason } from '../util/threads.js';
 import type { TrainConfig } from '../train/index.js';
@@ -45,8 +46,9 @@ const trainSettings = z.strictObject({
   recalibrateBatchNorm: z.boolean(),
 }) satisfies z.ZodType<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 
-const modelName = z.string().refine((name) => modelNames().includes(name), {
-  error: (issue) => `unknown model "${String(issue.input)}"; choose from ${modelNames().join(', ')}`,
+const modelName = z.string().refine((name) => modelNames().includes(name) || isModelFile(name), {
+  error: (issue) =>
+    `unknown model "${String(issue.input)}"; choose from ${modelNames().join(', ')} or give a description file's path`,
 });
 
 const specFile = z.strictObject({

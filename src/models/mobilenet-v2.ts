@@ -34,7 +34,7 @@ const MOBILENET_V2_STAGES: readonly InvertedResidualStage[] = [
 export const MOBILENET_V2_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4] as const;
 
 /** Keras/TF-slim _make_divisible: round to the nearest multiple of divisor, never more than 10% down. */
-function makeDivisible(value: number, divisor: number, minValue = divisor): number {
+export function makeDivisible(value: number, divisor: number, minValue = divisor): number {
   let rounded = Math.max(minValue, Math.floor(Math.trunc(value + divisor / 2) / divisor) * divisor);
   if (rounded < 0.9 * value) rounded += divisor;
   return rounded;

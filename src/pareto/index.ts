@@ -18,3 +18,17 @@ export {
   type Quadrant,
   type QuadrantAxis,
 } from './quadrants.js';
+export {
+  binaryTournament,
+  constrainedDominates,
+  crowdedBetter,
+  crowdingDistance,
+  fastNonDominatedSort,
+  nsga2,
+  rankAndCrowd,
+  selectSurvivors,
+  type Evaluated,
+  type Nsga2Options,
+  type Nsga2Problem,
+  type Ranked,
+} from './nsga2.js';

@@ -11,3 +11,4 @@ export {
   type ModelInfo,
   type ModelOptions,
 } from './registry.js';
+export { ModelFileError, describeModelFile, isModelFile, readModelFile, trainingView } from './model-file.js';

@@ -22,6 +22,7 @@ import { xceptionBackbone } from '../models/xception.js';
 import { xceptionMiniBackbone } from '../models/xception-mini.js';
 import { squeezeNetBackbone } from '../models/squeezenet.js';
 import { UserInputError } from '../util/errors.js';
+import { describeModelFile, isModelFile, ModelFileError } from './model-file.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
@@ -301,9 +302,21 @@ function withOption(option: keyof ModelOptions): string[] {
   return ENTRIES.filter((e) => e.info.extraOptions.includes(option)).map((e) => e.info.name);
 }
 
-/** The description of a zoo model, checked: unique names and consistent shapes at this input size. */
-export function describeModel(name: string, options: ModelOptions = {}): ModelDescription {
-  const e = entry(name);
+/**
+ * The description of a zoo model or of a description file (a name ending in .json or holding a path
+ * separator, see ./model-file.ts), checked: unique names and consistent shapes at this input size.
+ */
+export function describeModel(nameOrFile: string, options: ModelOptions = {}): ModelDescription {
+  if (isModelFile(nameOrFile)) {
+    const description = describeModelFile(nameOrFile, options);
+    try {
+      checkDescription(description);
+    } catch (error) {
+      throw new ModelFileError(`model file ${nameOrFile}: ${(error as Error).message}`);
+    }
+    return description;
+  }
+  const e = entry(nameOrFile);
   const description = e.describe(resolve(e.info, options));
   checkDescription(description);
   return description;

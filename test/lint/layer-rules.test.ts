@@ -41,7 +41,7 @@ const fixture: Record<string, string> = {
   // the library entry must not pull in the CLI
   'src/index.ts': "export { main } from './cli/main.js';\nexport { html } from './report/html.js';\n",
   // a folder the diagram does not name
-  'src/search/space.ts': "import { tensor } from '../engine/tensor.js';\nexport const space = tensor;\n",
+  'src/sketch/space.ts': "import { tensor } from '../engine/tensor.js';\nexport const space = tensor;\n",
 };
 
 interface Violation {
@@ -78,7 +78,7 @@ test('the layer rules report forbidden imports, cycles and unknown folders, and 
       'layer-measure: src/measure/latency.ts → src/train/summary.ts',
       'layer-nn: src/nn/module.ts → src/models/description.ts',
       'layer-pareto: src/pareto/front.ts → src/util/errors.ts',
-      'layer-unknown: src/search/space.ts → src/engine/tensor.ts',
+      'layer-unknown: src/sketch/space.ts → src/engine/tensor.ts',
       'no-cycle: src/util/cycle.ts ↔ src/util/errors.ts',
       'src-not-to-test-or-bench: src/engine/debug.ts → test/fake.ts',
     ]);
