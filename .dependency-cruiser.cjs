@@ -24,6 +24,7 @@ const rows = [
     { name: 'report', alsoBeside: ['pareto'] },
   ],
   [{ name: 'experiment' }],
+  [{ name: 'distributed' }],
   [{ name: 'cli' }, { name: 'index' }],
 ];
 

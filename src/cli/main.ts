@@ -11,6 +11,7 @@ import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
+import { registerWorker } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('pareto-edge')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerBench(program);
   registerCompare(program);
+  registerWorker(program);
   throwCommanderErrors(program);
   return program;
 }
