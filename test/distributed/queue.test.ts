@@ -8,13 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { CLI, runCli } from '../helpers/cli.js';
 import { NO_REDIS, startRedis, type RedisServer } from './redis.js';
 import { useRedisDriver } from '../../src/distributed/connection.js';
 import { queueNameFor } from '../../src/distributed/job.js';
+import { workersSeen } from '../../src/distributed/workers-seen.js';
 import { QueueExecutor } from '../../src/distributed/queue-executor.js';
 import { planRuns } from '../../src/experiment/plan.js';
 import type { RunRecord } from '../../src/train/index.js';
@@ -89,6 +90,16 @@ async function jobCounts(redis: RedisServer): Promise<Record<string, number>> {
   }
 }
 
+async function workerNames(redis: RedisServer): Promise<string[]> {
+  await useRedisDriver();
+  const queue = new Queue(queueNameFor(null), { connection: { host: '127.0.0.1', port: redis.port } });
+  try {
+    return (await workersSeen(await queue.backend.client)).map((beat) => beat.worker);
+  } finally {
+    await queue.close();
+  }
+}
+
 async function waitFor<T>(
   what: string,
   probe: () => Promise<T | null | false>,
@@ -123,26 +134,28 @@ const histories = (record: RunRecord) =>
   record.summary!.history.map(({ loss, acc, valLoss, valAcc }) => ({ loss, acc, valLoss, valAcc }));
 
 test(
-  'compare --queue: two runs trained by a worker are recorded once, with the results of a local compare',
+  'compare --queue: two workers train two runs in parallel, each recorded once, with the results of a local compare',
   { skip: NO_REDIS },
   async () => {
     const { dir, redis } = await setUp();
     const spec = await specFile(dir, { a: TINY, b: 'synthetic-pcb:binary:24,8,8' }, 1);
-    const worker = startWorker(redis, 'w1');
+    const workers = [startWorker(redis, 'w1'), startWorker(redis, 'w2')];
+    await waitFor('both workers', async () => (await workerNames(redis)).length === 2);
     const exp = path.join(dir, 'exp');
     const args = ['compare', '--config', spec, '--out', exp, '--queue', redis.url];
 
     const first = runCli(args);
+    const ranBy: string[] = [];
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Pareto analysis/);
     for (const dataset of ['a', 'b']) {
       const runDir = path.join(exp, 'runs', dataset, 'scratch', 'xception-mini');
       assert.equal((await runJson(path.join(runDir, 'run.json'))).status, 'finished');
       assert.equal(recordedLines(first.stderr, `${dataset}/scratch/xception-mini`), 1);
-      const ranBy = JSON.parse(await readFile(path.join(runDir, 'worker.json'), 'utf8'));
-      assert.equal(ranBy.worker, 'w1');
-      assert.equal(typeof ranBy.hostname, 'string');
-      assert.ok(existsSync(path.join(ranBy.runDir, 'weights.safetensors')), 'weights stay on the worker');
+      const worker = JSON.parse(await readFile(path.join(runDir, 'worker.json'), 'utf8'));
+      ranBy.push(worker.worker);
+      assert.equal(worker.hostname, hostname());
+      assert.ok(existsSync(path.join(worker.runDir, 'weights.safetensors')), 'weights stay on the worker');
       assert.ok(!existsSync(path.join(runDir, 'weights.safetensors')), 'weights are not copied');
     }
     const status = JSON.parse(await readFile(path.join(exp, 'queue.json'), 'utf8'));
@@ -150,10 +163,8 @@ test(
       status.jobs.map((job: { state: string }) => job.state),
       ['completed', 'completed'],
     );
-    assert.deepEqual(
-      status.workers.map((w: { worker: string }) => w.worker),
-      ['w1'],
-    );
+    assert.deepEqual(status.workers.map((w: { worker: string }) => w.worker).sort(), ['w1', 'w2']);
+    assert.deepEqual(ranBy.sort(), ['w1', 'w2'], 'each worker took one run');
 
     const again = runCli(args);
     assert.equal(again.status, 0, again.stderr);
@@ -177,8 +188,10 @@ test(
       assert.deepEqual(queued.summary!.final, here.summary!.final);
       assert.deepEqual(queued.identity, here.identity);
     }
-    worker.child.kill('SIGINT');
-    assert.equal(await worker.exit, 0, worker.output());
+    for (const worker of workers) {
+      worker.child.kill('SIGINT');
+      assert.equal(await worker.exit, 0, worker.output());
+    }
     await rm(dir, { recursive: true, force: true });
   },
 );
