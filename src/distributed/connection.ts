@@ -54,17 +54,25 @@ export function redactUrl(url: string): string {
   }
 }
 
-type IORedisClient = Parameters<typeof createIORedisClient>[0];
-type IORedisConstructor = new (options: Record<string, unknown>) => IORedisClient;
+/** The part of an ioredis client the reachability check uses. */
+interface ProbeClient {
+  connect(): Promise<void>;
+  ping(): Promise<string>;
+  disconnect(): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+type IORedisConstructor = new (
+  options: Record<string, unknown>,
+) => Parameters<typeof createIORedisClient>[0] & ProbeClient;
 
-let driver: Promise<void> | null = null;
+let driver: Promise<IORedisConstructor> | null = null;
 
 /**
  * Makes BullMQ create its Redis clients with ioredis. BullMQ 6 no longer depends on a driver and, as an
  * ES module, cannot load one by itself: it asks RedisConnection.clientFactory. Loaded on first use, so
  * commands without --queue never need ioredis.
  */
-export function useRedisDriver(): Promise<void> {
+export function useRedisDriver(): Promise<IORedisConstructor> {
   driver ??= (async () => {
     // A name in a variable: the driver is optional, so type checking must not require it.
     const name = 'ioredis';
@@ -79,6 +87,52 @@ export function useRedisDriver(): Promise<void> {
     const Redis = loaded.Redis ?? loaded.default;
     if (Redis === undefined) throw new Error('the ioredis package exports no Redis client');
     RedisConnection.clientFactory = (options) => createIORedisClient(new Redis(options));
+    return Redis;
   })();
   return driver;
+}
+
+/** How long the first connection may take before the command gives up, saying why. */
+const FIRST_CONNECTION_TIMEOUT_MS = 5000;
+
+/**
+ * The connection options of a queue URL, once Redis has answered there. Later disconnections are
+ * waited out (the clients reconnect forever), but a Redis that is not there at the start is a mistake
+ * to report, not to retry silently.
+ */
+export async function connectQueue(url: string): Promise<ConnectionOptions> {
+  const options = connectionFromUrl(url);
+  const Redis = await useRedisDriver();
+  const probe = new Redis({
+    ...options,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: FIRST_CONNECTION_TIMEOUT_MS,
+  });
+  let cause: Error | null = null;
+  probe.on('error', (error) => (cause ??= error));
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new QueueInputError(
+      `cannot reach Redis at ${redactUrl(url)} (${(cause ?? (error as Error)).message}): start redis-server there, or check the host, port and password of --queue`,
+    );
+  } finally {
+    probe.disconnect();
+  }
+  return options;
+}
+
+/** Logs each distinct error once a minute at most: a Redis down for an hour is one line a minute. */
+export function quietErrors(log: (line: string) => void): (error: Error) => void {
+  const lastSeen = new Map<string, number>();
+  return (error) => {
+    const now = Date.now();
+    if (now - (lastSeen.get(error.message) ?? -Infinity) < 60_000) return;
+    lastSeen.set(error.message, now);
+    log(`queue: ${error.message} (retrying)`);
+  };
 }

@@ -11,7 +11,7 @@ import type { RunExecutor, RunOutcome } from '../experiment/runner.js';
 import { describeRun, isFinished, RunDir, type RunRecord } from '../train/index.js';
 import { UserInputError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
-import { connectionFromUrl, redactUrl, useRedisDriver } from './connection.js';
+import { connectQueue, quietErrors, redactUrl } from './connection.js';
 import {
   JOB_FORMAT,
   jobIdOf,
@@ -55,11 +55,10 @@ export class QueueExecutor {
   }
 
   static async open(options: QueueExecutorOptions): Promise<QueueExecutor> {
-    await useRedisDriver();
     const queue = new Queue<RunJob, RunJobResult>(queueNameFor(options.tag), {
-      connection: connectionFromUrl(options.url),
+      connection: await connectQueue(options.url),
     });
-    queue.on('error', (error: Error) => options.log?.(`queue: ${error.message}`));
+    queue.on('error', quietErrors(options.log ?? (() => undefined)));
     await queue.waitUntilReady();
     return new QueueExecutor(queue, options);
   }

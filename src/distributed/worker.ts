@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
 import { defaultCacheRoot } from '../data/index.js';
-import { connectionFromUrl, useRedisDriver } from './connection.js';
+import { connectQueue, quietErrors } from './connection.js';
 import { queueNameFor, WORKER_IDENTITY_ENV, type RunJob, type RunJobResult } from './job.js';
 import type { WorkerIdentity } from './run-job.js';
 import { WORKERS_KEY, type WorkerBeat } from './workers-seen.js';
@@ -42,8 +42,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  await useRedisDriver();
-  const connection = connectionFromUrl(options.url);
+  const connection = await connectQueue(options.url);
   const hostname = os.hostname();
   const name = options.name ?? `${hostname}-${process.pid}-${randomBytes(2).toString('hex')}`;
   const identity: WorkerIdentity = {
@@ -71,14 +70,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         maxStalledCount: MAX_STALLED_COUNT,
       }),
   );
+  const onError = quietErrors(log);
   for (const worker of workers) {
     worker.on('active', (job: Job<RunJob>) => log(`${job.data.identity.id}: started (${job.id})`));
     worker.on('completed', (job: Job<RunJob>) => log(`${job.data.identity.id}: finished`));
     worker.on('failed', (job: Job<RunJob> | undefined, error: Error) =>
       log(`${job?.data.identity.id ?? 'a job'}: failed: ${error.message.split('\n')[0]}`),
     );
-    // Connection errors are retried by the client; say so once per error rather than crash.
-    worker.on('error', (error: Error) => log(`queue: ${error.message}`));
+    // Connection errors are retried by the client: say so, without flooding the log.
+    worker.on('error', onError);
   }
   const beat = heartbeat(workers[0]!, identity, options.concurrency);
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
