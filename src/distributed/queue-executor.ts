@@ -96,7 +96,7 @@ export class QueueExecutor {
         continue;
       }
       const state = await job.getState();
-      this.noteStatus(run, submission.jobId, job, state);
+      this.noteStatus(run.id, submission.jobId, job, state);
       if (state === 'completed') return this.record(run, submission.jobId, job.returnvalue);
       if (state === 'failed') {
         return { id: run.id, status: 'failed', dir: run.dir, error: job.failedReason || 'failed' };
@@ -167,15 +167,16 @@ export class QueueExecutor {
     return { id: run.id, status: 'finished', dir: run.dir };
   }
 
+  /** Remembers a job's state for queue.json, and logs each change of state or worker. */
   private noteStatus(
-    run: PlannedRun,
+    runId: string,
     jobId: string,
     job: Job<RunJob, RunJobResult>,
     state: JobState | 'unknown',
   ) {
     const progress = typeof job.progress === 'object' ? (job.progress as unknown as RunProgress) : null;
     const status: JobStatus = {
-      id: run.id,
+      id: runId,
       jobId,
       state,
       worker: job.returnvalue?.worker.worker ?? progress?.worker ?? null,
@@ -184,11 +185,11 @@ export class QueueExecutor {
       progress,
       failedReason: job.failedReason ?? null,
     };
-    const previous = this.statuses.get(run.id);
+    const previous = this.statuses.get(runId);
     if (previous?.state !== state || previous.worker !== status.worker) {
-      this.log(`${run.id}: ${state}${status.worker ? ` on ${status.worker}` : ''}`);
+      this.log(`${runId}: ${state}${status.worker ? ` on ${status.worker}` : ''}`);
     }
-    this.statuses.set(run.id, status);
+    this.statuses.set(runId, status);
   }
 
   /** EXP_DIR/queue.json: every submitted job's state and progress, and the workers seen. */
@@ -197,7 +198,7 @@ export class QueueExecutor {
       const sent = await submission;
       if ('error' in sent) continue;
       const job = await this.queue.getJob(sent.jobId);
-      if (job) this.noteStatus({ id: runId } as PlannedRun, sent.jobId, job, await job.getState());
+      if (job) this.noteStatus(runId, sent.jobId, job, await job.getState());
     }
     const status: QueueStatus = {
       format: 'pareto-edge-queue/1',
