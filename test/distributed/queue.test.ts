@@ -352,11 +352,20 @@ test(
   },
 );
 
-test(
-  'Redis restarted mid-run: worker and coordinator reconnect and the run completes, recorded once',
-  { skip: NO_REDIS },
-  async () => {
-    const { dir, redis } = await setUp({ persist: true });
+const REDIS_RESTARTS = [
+  {
+    persist: true,
+    name: 'Redis restarted mid-run: worker and coordinator reconnect and the run completes, recorded once',
+  },
+  {
+    persist: false,
+    name: 'Redis restarted mid-run without its data: the coordinator sends the lost job again, the run completes, recorded once',
+  },
+];
+
+for (const { persist, name } of REDIS_RESTARTS) {
+  test(name, { skip: NO_REDIS }, async () => {
+    const { dir, redis } = await setUp({ persist });
     const work = path.join(dir, 'work-w1');
     const spec = await specFile(dir, { small: SMALL }, 2);
     const exp = path.join(dir, 'exp');
@@ -369,6 +378,7 @@ test(
     await redis.restart();
 
     assert.equal(await coordinator.exit, 0, coordinator.output());
+    if (!persist) assert.match(coordinator.output(), /is not in the queue any more, sending it again/);
     const record = await runJson(path.join(exp, 'runs', 'small', 'scratch', 'xception-mini', 'run.json'));
     assert.equal(record.summary!.history.length, 2);
     assert.equal(recordedLines(coordinator.output(), 'small/scratch/xception-mini'), 1);
@@ -378,5 +388,5 @@ test(
     worker.child.kill('SIGINT');
     await worker.exit;
     await rm(dir, { recursive: true, force: true });
-  },
-);
+  });
+}
