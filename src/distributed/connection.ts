@@ -133,6 +133,6 @@ export function quietErrors(log: (line: string) => void): (error: Error) => void
     const now = Date.now();
     if (now - (lastSeen.get(error.message) ?? -Infinity) < 60_000) return;
     lastSeen.set(error.message, now);
-    log(`queue: ${error.message} (retrying)`);
+    log(`queue: ${error.message}`);
   };
 }
