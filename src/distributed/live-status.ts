@@ -1,8 +1,8 @@
 // What the live page shows, read from the experiment directory alone: the planned runs
-// (experiment.json), each run's record (run.json, history.csv, worker.json), the queue's view of the
+// (experiment.json, or the run directories found under it), each run's record (run.json, history.csv, worker.json), the queue's view of the
 // runs in flight (queue.json, when the runs go through a queue) and the Pareto front of the finished
 // runs per data set and setting, on the report's default objectives.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nonDominatedIndices } from '../pareto/index.js';
 import { DEFAULT_OBJECTIVES, metricValue, parseObjectives } from '../report/metrics.js';
@@ -48,21 +48,15 @@ interface ExperimentFile {
 
 export async function readLiveStatus(expDir: string): Promise<LiveStatus> {
   const experiment = await readJson<ExperimentFile>(path.join(expDir, 'experiment.json'));
-  if (experiment === null) {
-    throw new UserInputError(
-      `${expDir} has no experiment.json: pass the --out directory of a pareto-edge compare (it is written when the compare starts)`,
-    );
-  }
   const queue = await readJson<QueueStatus>(path.join(expDir, QUEUE_STATUS_FILE));
   const jobs = new Map((queue?.jobs ?? []).map((job) => [job.id, job]));
-  const outcomes = new Map(experiment.outcomes.map((outcome) => [outcome.id, outcome]));
+  const outcomes = new Map((experiment?.outcomes ?? []).map((outcome) => [outcome.id, outcome]));
   const runs: LiveRun[] = [];
   const summaries: (RunSummary | null)[] = [];
-  for (const planned of experiment.runs) {
-    const dir = path.join(expDir, planned.dir);
-    const record = await readJson<RunRecord>(path.join(dir, 'run.json'));
-    const ranBy = await readJson<WorkerRecord>(path.join(dir, 'worker.json'));
-    const epochsDone = record?.summary?.history.length ?? (await historyRows(dir));
+  for (const planned of await runsOf(expDir, experiment, queue)) {
+    const record = planned.dir ? await readJson<RunRecord>(path.join(planned.dir, 'run.json')) : null;
+    const ranBy = planned.dir ? await readJson<WorkerRecord>(path.join(planned.dir, 'worker.json')) : null;
+    const epochsDone = record?.summary?.history.length ?? (planned.dir ? await historyRows(planned.dir) : 0);
     const job = jobs.get(planned.id);
     const outcome = outcomes.get(planned.id);
     summaries.push(record?.summary ?? null);
@@ -128,6 +122,51 @@ function markFront(runs: LiveRun[], summaries: (RunSummary | null)[]): string[] 
     for (const position of nonDominatedIndices(points, objectives)) runs[members[position]!]!.onFront = true;
   }
   return objectives.map((objective) => `${objective.label} ${objective.direction === 'max' ? '↑' : '↓'}`);
+}
+
+/**
+ * The runs to show: an experiment's plan (experiment.json), else every run directory found under the
+ * folder (a search's, or runs put together by hand), plus the queue's jobs that have no directory yet.
+ */
+async function runsOf(
+  expDir: string,
+  experiment: ExperimentFile | null,
+  queue: QueueStatus | null,
+): Promise<{ id: string; dir: string | null }[]> {
+  const runs: { id: string; dir: string | null }[] =
+    experiment?.runs.map((run) => ({ id: run.id, dir: path.join(expDir, run.dir) })) ??
+    (await findRuns(expDir));
+  const known = new Set(runs.map((run) => run.id));
+  for (const job of queue?.jobs ?? []) if (!known.has(job.id)) runs.push({ id: job.id, dir: null });
+  if (runs.length === 0) {
+    throw new UserInputError(
+      `${expDir} holds no runs (no experiment.json, run.json or queue.json): pass the --out directory of a pareto-edge compare`,
+    );
+  }
+  return runs;
+}
+
+/** Every folder under `dir` holding a run.json, named by its identity (or its path). Links are not followed. */
+async function findRuns(dir: string): Promise<{ id: string; dir: string }[]> {
+  const found: { id: string; dir: string }[] = [];
+  const pending = [dir];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    const entries = await readdir(current, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (current === dir && error.code === 'ENOENT') {
+        throw new UserInputError(`${dir} does not exist: pass the --out directory of a pareto-edge compare`);
+      }
+      return [];
+    });
+    for (const entry of entries) {
+      if (entry.isDirectory()) pending.push(path.join(current, entry.name));
+      else if (entry.name === 'run.json') {
+        const record = await readJson<RunRecord>(path.join(current, entry.name));
+        found.push({ id: record?.identity?.id ?? path.relative(dir, current), dir: current });
+      }
+    }
+  }
+  return found.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Epochs a run in progress has finished: the rows of its history.csv. */

@@ -38,7 +38,12 @@ async function experimentInFlight(): Promise<{ dir: string; writeQueue: (epoch: 
     await mkdir(runDir, { recursive: true });
     await writeFile(
       path.join(runDir, 'run.json'),
-      JSON.stringify({ status: 'finished', config: { epochs: summary.history.length }, summary }),
+      JSON.stringify({
+        status: 'finished',
+        config: { epochs: summary.history.length },
+        identity: { id: `pcb/scratch/${shape.model}`, dataset: 'pcb', setting: 'scratch' },
+        summary,
+      }),
     );
   }
   await writeFile(
@@ -129,10 +134,42 @@ test('serve: status.json has every run with its status, progress and worker, and
   }
 });
 
-test('serve refuses a directory that is not an experiment, naming the fix', () => {
-  const result = runCli(['serve', tmpdir(), '--port', '0']);
-  assert.equal(result.status, 2);
-  assert.match(result.stderr, /has no experiment\.json: pass the --out directory of a pareto-edge compare/);
+test('serve refuses a folder without runs and a missing one, naming the fix', async () => {
+  const empty = await mkdtemp(path.join(tmpdir(), 'pe-live-empty-'));
+  try {
+    const result = runCli(['serve', empty, '--port', '0']);
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /holds no runs \(no experiment\.json, run\.json or queue\.json\): pass the --out directory/,
+    );
+    const missing = runCli(['serve', path.join(empty, 'nowhere'), '--port', '0']);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /nowhere does not exist: pass the --out directory/);
+  } finally {
+    await rm(empty, { recursive: true, force: true });
+  }
+});
+
+test('serve shows the runs of a folder without experiment.json (a search) by their identity', async () => {
+  const { dir } = await experimentInFlight();
+  await rm(path.join(dir, 'experiment.json'));
+  const server = await serveLive(dir, { port: 0 });
+  try {
+    const status = (await (await fetch(`${server.url}status.json`)).json()) as LiveStatus;
+    assert.deepEqual(
+      status.runs.map((run) => [run.id, run.status]),
+      [
+        ['pcb/scratch/large', 'finished'],
+        ['pcb/scratch/small', 'finished'],
+        ['pcb/scratch/worse', 'finished'],
+        ['pcb/scratch/training', 'running'],
+      ],
+    );
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test(
