@@ -30,7 +30,7 @@ export function registerWorker(program: Command): void {
     )
     .option(
       '--concurrency <n>',
-      'runs at once per queue (one per board is what measurements assume)',
+      'runs at once on this machine, across its queues (one per board is what measurements assume)',
       integer(),
       1,
     )

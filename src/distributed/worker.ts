@@ -3,6 +3,7 @@
 // event loop stays free to renew job locks while training keeps a core busy for hours.
 import os from 'node:os';
 import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker, type Job } from 'bullmq';
@@ -10,6 +11,7 @@ import { defaultCacheRoot } from '../data/index.js';
 import { connectQueue, quietErrors } from './connection.js';
 import { queueNameFor, WORKER_IDENTITY_ENV, type RunJob, type RunJobResult } from './job.js';
 import type { WorkerIdentity } from './run-job.js';
+import type { ProcessorContext } from './processor.js';
 import { WORKERS_KEY, type WorkerBeat } from './workers-seen.js';
 
 export interface WorkerOptions {
@@ -55,6 +57,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     shared: options.artifacts !== null,
   };
   const log = options.log ?? (() => undefined);
+  const context: ProcessorContext = {
+    identity,
+    slots: { dir: path.join(os.tmpdir(), `pareto-edge-worker-${process.pid}`), count: options.concurrency },
+  };
   const processor = fileURLToPath(new URL('./processor.js', import.meta.url));
   const queues = [null, ...options.tags].map(queueNameFor);
   const workers = queues.map(
@@ -64,7 +70,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         name,
         concurrency: options.concurrency,
         useWorkerThreads: false,
-        workerForkOptions: { env: { ...process.env, [WORKER_IDENTITY_ENV]: JSON.stringify(identity) } },
+        workerForkOptions: { env: { ...process.env, [WORKER_IDENTITY_ENV]: JSON.stringify(context) } },
         lockDuration: options.lockSeconds * 1000,
         stalledInterval: Math.max(1000, (options.lockSeconds * 1000) / 2),
         maxStalledCount: MAX_STALLED_COUNT,
@@ -88,6 +94,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     close: async () => {
       clearInterval(beat);
       await Promise.all(workers.map((worker) => worker.close()));
+      await rm(context.slots.dir, { recursive: true, force: true });
     },
   };
 }

@@ -319,6 +319,51 @@ test(
 );
 
 test(
+  'a worker with a tag trains one run at a time across its queues (--concurrency is per machine)',
+  { skip: NO_REDIS },
+  async () => {
+    const { dir, redis } = await setUp();
+    const exp = path.join(dir, 'exp');
+    const plan = (dataset: string, data: string) =>
+      planRuns(
+        {
+          models: ['xception-mini'],
+          datasets: { [dataset]: data },
+          settings: ['scratch'],
+          pretrainedFrom: null,
+          pretrainedDataset: null,
+          train: { epochs: 1, inputSize: 32, latencyIterations: 2 },
+        },
+        exp,
+      )[0]!;
+    const runs = [plan('any', TINY), plan('tagged', 'synthetic-pcb:binary:24,8,8')];
+    const executors = await Promise.all(
+      [null, 'board'].map((tag) => QueueExecutor.open({ url: redis.url, expDir: exp, tag, pollMs: 100 })),
+    );
+    try {
+      // Both jobs wait before the worker starts, so its two queues offer one each at the same moment.
+      await Promise.all(executors.map((executor, i) => executor.submit([runs[i]!])));
+      const worker = startWorker(redis, dir, 'w1', '--tags', 'board', '--concurrency', '1');
+      const outcomes = await Promise.all(executors.map((executor, i) => executor.execute(runs[i]!, {})));
+      assert.deepEqual(
+        outcomes.map((outcome) => outcome.status),
+        ['finished', 'finished'],
+      );
+      const spans = await Promise.all(
+        runs.map(async (run) => JSON.parse(await readFile(path.join(run.dir, 'worker.json'), 'utf8'))),
+      );
+      const [first, second] = spans.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+      assert.ok(first.finishedAt <= second.startedAt, `one after the other: ${JSON.stringify(spans)}`);
+      worker.child.kill('SIGINT');
+      await worker.exit;
+    } finally {
+      await Promise.all(executors.map((executor) => executor.close()));
+    }
+    await rm(dir, { recursive: true, force: true });
+  },
+);
+
+test(
   'a coordinator killed and started again finds its jobs: nothing queued twice, each run recorded once',
   { skip: NO_REDIS },
   async () => {
