@@ -25,6 +25,7 @@ const rows = [
   ],
   [{ name: 'experiment' }],
   [{ name: 'search' }],
+  [{ name: 'distributed' }],
   [{ name: 'cli' }, { name: 'index' }],
 ];
 

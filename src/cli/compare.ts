@@ -13,6 +13,8 @@ import { RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
 import { integer } from './parse.js';
 import { trainProgress } from './train-progress.js';
+import { QueueExecutor } from '../distributed/queue-executor.js';
+import { tagName } from './worker.js';
 
 interface CompareFlags {
   preset?: string;
@@ -27,6 +29,8 @@ interface CompareFlags {
   out?: string;
   channelsLast?: boolean;
   recalibrateBn?: boolean;
+  queue?: string;
+  tag?: string;
 }
 
 export function registerCompare(program: Command): void {
@@ -54,19 +58,46 @@ export function registerCompare(program: Command): void {
     .option('--channels-last', 'NHWC memory format')
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
+    .option(
+      '--queue <url>',
+      'send the runs to workers (pareto-edge worker) through this Redis: redis://HOST:PORT; run again to resume',
+    )
+    .option(
+      '--tag <tag>',
+      'with --queue: only workers with this tag train the runs (the device to measure)',
+      tagName,
+    )
     .action(async (flags: CompareFlags) => {
+      if (flags.tag && !flags.queue)
+        throw new UsageError('--tag needs --queue: tags choose among queue workers');
       const spec = await buildSpec(flags);
       const name = flags.preset ?? path.basename(Object.values(spec.datasets)[0] ?? 'experiment');
       const expDir = path.resolve(flags.out ?? path.join('experiments', name));
       const runs = planRuns(spec, expDir);
-      const outcomes = await runExperiment(expDir, spec, runs, {
-        runStart: (run, i, total) => process.stderr.write(`\n[${i + 1}/${total}] ${run.id}\n`),
-        runEnd: (o) => {
-          if (o.status === 'skipped') process.stderr.write(`${o.id}: ${o.reason}, not redone\n`);
-          if (o.status === 'failed') process.stderr.write(`${o.id} FAILED: ${o.error.split('\n')[0]}\n`);
-        },
-        train: () => trainProgress(),
-      });
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const queue = flags.queue
+        ? await QueueExecutor.open({ url: flags.queue, expDir, tag: flags.tag ?? null, log })
+        : null;
+      let outcomes;
+      try {
+        await queue?.submit(runs);
+        outcomes = await runExperiment(
+          expDir,
+          spec,
+          runs,
+          {
+            runStart: (run, i, total) => process.stderr.write(`\n[${i + 1}/${total}] ${run.id}\n`),
+            runEnd: (o) => {
+              if (o.status === 'skipped') process.stderr.write(`${o.id}: ${o.reason}, not redone\n`);
+              if (o.status === 'failed') process.stderr.write(`${o.id} FAILED: ${o.error.split('\n')[0]}\n`);
+            },
+            train: () => trainProgress(),
+          },
+          queue?.execute,
+        );
+      } finally {
+        await queue?.close();
+      }
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (outcomes.length > failed.length) {
         const comparison = await writeComparison(expDir);

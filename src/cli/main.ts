@@ -12,6 +12,8 @@ import { registerEval } from './eval.js';
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
 import { registerSearch } from './search.js';
+import { registerWorker } from './worker.js';
+import { registerServe } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('pareto-edge')
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerBench(program);
   registerCompare(program);
   registerSearch(program);
+  registerWorker(program);
+  registerServe(program);
   throwCommanderErrors(program);
   return program;
 }

@@ -20,6 +20,7 @@ export { TrainInputError } from './errors.js';
 export { RunDir, readFinishedRun, isFinished, type RunRecord } from './run-dir.js';
 export type { RunSummary, RunIdentity } from './run-summary.js';
 export { loadRunModel } from './load-run.js';
+export { describeRun } from './prepare.js';
 export { initFromRun, applyFreeze, blockPrefixes, headPrefix } from './transfer.js';
 export { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 export { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';

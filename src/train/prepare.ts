@@ -19,13 +19,22 @@ export interface PreparedRun {
   initFrom: RunRecord | null;
 }
 
+export interface PrepareOptions {
+  resume?: boolean;
+  quiet?: boolean;
+  /** The model to train instead of config.model's zoo description (what a queue worker was sent). */
+  description?: ModelDescription;
+}
+
 export async function prepareRun(
   config: TrainConfig,
   outDir: string,
-  { resume = false, quiet = false } = {},
+  { resume = false, quiet = false, description: given }: PrepareOptions = {},
 ): Promise<PreparedRun> {
   const dataset = await openData(config, quiet);
-  const description = describe(config, dataset.classNames.length);
+  const description = given
+    ? checkGivenDescription(given, config, dataset)
+    : describe(config, dataset.classNames.length);
   const initFrom = config.initFrom ? await checkInitFrom(config, dataset) : null;
   const runDir = new RunDir(outDir);
   await requireWritableDirectory(outDir, '--out');
@@ -41,6 +50,29 @@ function describe(config: TrainConfig, classes: number): ModelDescription {
     includePreprocessing: false,
     ...(config.alpha !== undefined ? { alpha: config.alpha } : {}),
   });
+}
+
+/** The model a run of `config` trains, as train() builds it (the data is opened for its classes). */
+export async function describeRun(config: TrainConfig, { quiet = true } = {}): Promise<ModelDescription> {
+  const dataset = await openData(config, quiet);
+  return describe(config, dataset.classNames.length);
+}
+
+function checkGivenDescription(
+  description: ModelDescription,
+  config: TrainConfig,
+  dataset: ImageDataset,
+): ModelDescription {
+  const classes = dataset.classNames.length;
+  const { height, width } = description.input;
+  if (description.numClasses !== classes || height !== config.inputSize || width !== config.inputSize) {
+    throw new TrainInputError(
+      `the model ${description.name} was described for ${description.numClasses} classes at ${height}×${width}, ` +
+        `but ${dataset.root} has ${classes} classes and the run's input is ${config.inputSize}; ` +
+        'the data on this machine differs from the data the model was described for: point both at the same data',
+    );
+  }
+  return description;
 }
 
 async function openData(config: TrainConfig, quiet: boolean): Promise<ImageDataset> {

@@ -16,6 +16,7 @@ import {
 } from '../engine/index.js';
 import { saveWeights } from '../nn/index.js';
 import { buildModel, type DescribedModel } from '../models/build.js';
+import type { ModelDescription } from '../models/description.js';
 import {
   createLoaders,
   openDataset,
@@ -69,6 +70,8 @@ export interface TrainOptions {
   identity?: RunIdentity;
   quiet?: boolean;
   events?: TrainEvents;
+  /** Train this description instead of config.model's (a queue worker builds what it was sent). */
+  description?: ModelDescription;
 }
 
 export interface TrainResult {
