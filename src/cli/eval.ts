@@ -1,7 +1,16 @@
 // `pareto-edge eval RUN_DIR`: accuracy, per-class accuracy, confusion matrix and latency of a trained run.
 import type { Command } from 'commander';
 import path from 'node:path';
-import { createLoaders, openDataset, resolveDataDir, type SplitName } from '../data/index.js';
+import {
+  createLoaders,
+  matchClasses,
+  openDataset,
+  resolveDataDir,
+  SPLIT_NAMES,
+  type ImageDataset,
+  type Sample,
+  type SplitName,
+} from '../data/index.js';
 import { evaluate } from '../train/index.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureInference } from '../train/step.js';
@@ -10,7 +19,7 @@ import { UsageError } from './errors.js';
 
 interface EvalFlags {
   data?: string;
-  split: string;
+  split?: string;
   json?: boolean;
   recalibrateBn?: boolean;
 }
@@ -20,14 +29,17 @@ export function registerEval(program: Command): void {
     .command('eval <run>')
     .description('evaluate a trained run: accuracy, per-class accuracy, confusion matrix, inference latency')
     .option('--data <dir|synthetic-pcb>', "data to evaluate on (default: the run's own data and split)")
-    .option('--split <name>', 'train, val or test', 'test')
+    .option(
+      '--split <name>',
+      "train, val or test (default: test of the run's own data; all the images of other data, or its test/ folder)",
+    )
     .option(
       '--recalibrate-bn',
       "re-estimate BatchNorm's statistics from the training split before evaluating (the run's files are unchanged)",
     )
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string, flags: EvalFlags) => {
-      if (!['train', 'val', 'test'].includes(flags.split))
+      if (flags.split !== undefined && !['train', 'val', 'test'].includes(flags.split))
         throw new UsageError(`--split must be train, val or test, got "${flags.split}"`);
       const result = await evaluateRun(path.resolve(runDir), flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -35,44 +47,65 @@ export function registerEval(program: Command): void {
     });
 }
 
+/**
+ * Which images to evaluate: the named split; by default the run's own test split, and on other data
+ * every image (someone else's labelled folder is a test set as a whole) unless it has a test/ folder.
+ */
+function chooseImages(
+  dataset: ImageDataset,
+  flags: EvalFlags,
+): { split: SplitName | 'all'; samples: Sample[] } {
+  if (flags.split !== undefined)
+    return { split: flags.split as SplitName, samples: dataset.splits[flags.split as SplitName] };
+  if (flags.data === undefined || (dataset.layout === 'pre-split' && dataset.splits.test.length > 0))
+    return { split: 'test', samples: dataset.splits.test };
+  return { split: 'all', samples: SPLIT_NAMES.flatMap((name) => dataset.splits[name]) };
+}
+
 async function evaluateRun(runDir: string, flags: EvalFlags) {
   const { record, model } = await loadRunModel(runDir);
   const config = record.config;
   const ownData = flags.data === undefined;
-  const dir = ownData ? record.data.dir : await resolveDataDir(flags.data!, { quiet: true });
-  // On the run's own data, reuse its split file so "test" means the images it never trained on.
-  const dataset = await openDataset(dir, {
-    dropBackground: config.dropBackground,
-    ...(ownData ? { splitFile: path.join(runDir, record.data.splitFile) } : {}),
-  });
-  if (JSON.stringify(dataset.classNames) !== JSON.stringify(record.data.classes)) {
-    model.dispose();
-    throw new UsageError(
-      `the data's classes [${dataset.classNames.join(', ')}] differ from the run's [${record.data.classes.join(', ')}]`,
-    );
-  }
-  const loaders = await createLoaders(dataset, {
-    batchSize: config.batchSize,
-    inputSize: config.inputSize,
-    layout: config.channelsLast ? 'nhwc' : 'nchw',
-    augment: false,
-  });
+  let dataset: ImageDataset;
   try {
-    const split = flags.split as SplitName;
+    const dir = ownData ? record.data.dir : await resolveDataDir(flags.data!, { quiet: true });
+    // On the run's own data, reuse its split file so "test" means the images it never trained on.
+    const opened = await openDataset(dir, {
+      dropBackground: config.dropBackground,
+      ...(ownData ? { splitFile: path.join(runDir, record.data.splitFile) } : {}),
+    });
+    dataset = matchClasses(opened, record.data.classes);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const { split, samples } = chooseImages(dataset, flags);
+  // The chosen images are evaluated as the test loader (unshuffled, unaugmented).
+  const loaders = await createLoaders(
+    { ...dataset, splits: { ...dataset.splits, test: samples } },
+    {
+      batchSize: config.batchSize,
+      inputSize: config.inputSize,
+      layout: config.channelsLast ? 'nhwc' : 'nchw',
+      augment: false,
+    },
+  );
+  try {
     let recalibration: Recalibration | null = null;
     if (flags.recalibrateBn) {
       if (loaders.trainAsIs.samples.length === 0)
-        throw new UsageError(`--recalibrate-bn needs training images, and ${dir} has none`);
+        throw new UsageError(`--recalibrate-bn needs training images, and ${dataset.root} has none`);
       recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
         channelsLast: config.channelsLast,
       });
     }
-    const evaluation = await evaluate(model, loaders[split], dataset.classNames.length, {
+    const evaluation = await evaluate(model, loaders.test, dataset.classNames.length, {
       channelsLast: config.channelsLast,
     });
     return {
       run: runDir,
       model: record.model.name,
+      data: dataset.root,
       split,
       recalibration,
       images: evaluation.images,
@@ -97,7 +130,7 @@ function formatEvaluation(r: EvalResult): string {
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
   const width = Math.max(...r.classes.map((c) => c.length), 5);
   const lines = [
-    `${r.model} on the ${r.split} split (${r.images} images): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}`,
+    `${r.model} on ${r.split === 'all' ? `all ${r.images} images of ${r.data}` : `the ${r.split} split (${r.images} images)`}: accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}`,
     ...(r.recalibration
       ? [
           `BatchNorm statistics re-estimated from ${r.recalibration.images} training images (${r.recalibration.layers} layers)`,
