@@ -9,6 +9,7 @@ import { registerReport } from './report.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
+import { registerPredict } from './predict.js';
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerTrain(program);
   registerEval(program);
+  registerPredict(program);
   registerBench(program);
   registerCompare(program);
   throwCommanderErrors(program);

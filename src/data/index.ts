@@ -34,3 +34,4 @@ export { checkDataset, type CheckReport } from './check/check-dataset.js';
 export { fetchDataset, registryEntry } from './fetch/fetch-dataset.js';
 export { DATASET_REGISTRY, type DatasetEntry } from './fetch/registry.js';
 export { writePreview } from './preview.js';
+export { expandImagePaths } from './image-paths.js';

@@ -7,7 +7,7 @@ import { DataError } from './errors.js';
 /** Extensions read as images (decided by sharp, but only these are picked up from folders). */
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff']);
 
-function isImageFile(name: string): boolean {
+export function isImageFile(name: string): boolean {
   return !name.startsWith('.') && IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 }
 

@@ -27,3 +27,4 @@ export { trainStep, measureInference, type InferenceLatency } from './step.js';
 export { benchModel, type BenchOptions, type BenchResult } from './bench-model.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
+export { predictImages, type Prediction, type PredictOptions } from './predict.js';

@@ -3,27 +3,10 @@
 // re-estimated statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-
-/** Generated PCB data (40 train, 12 val, 20 test images) and a one-epoch xception-mini run on it. */
-async function trainedRun(extraArgs: string[]): Promise<{ dir: string; run: string; stdout: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'pe-eval-'));
-  const data = path.join(dir, 'pcb');
-  const run = path.join(dir, 'run');
-  assert.equal(
-    runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
-    0,
-  );
-  const trained = runCli([
-    ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
-    ...['--out', run, ...extraArgs],
-  ]);
-  assert.equal(trained.status, 0, trained.stderr);
-  return { dir, run, stdout: trained.stdout };
-}
+import { trainedRun } from '../helpers/trained-run.js';
 
 test('eval reports a run on its test split, and with --recalibrate-bn re-estimates BatchNorm first', async () => {
   const { dir, run } = await trainedRun([]);
