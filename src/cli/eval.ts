@@ -7,21 +7,27 @@ import {
   openDataset,
   resolveDataDir,
   SPLIT_NAMES,
+  type DataLoader,
   type ImageDataset,
   type Sample,
   type SplitName,
 } from '../data/index.js';
-import { evaluate } from '../train/index.js';
+import { compareLatency, compareOnOnnx, openOnnxSession, readOnnxFile } from '../export/index.js';
+import type { Module } from '../nn/index.js';
+import { evaluate, type RunRecord } from '../train/index.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureInference } from '../train/step.js';
 import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
 import { UsageError } from './errors.js';
+import { threadCount } from './parse.js';
 
 interface EvalFlags {
   data?: string;
   split?: string;
   json?: boolean;
   recalibrateBn?: boolean;
+  onnx?: string;
+  threads: number;
 }
 
 export function registerEval(program: Command): void {
@@ -37,6 +43,11 @@ export function registerEval(program: Command): void {
       '--recalibrate-bn',
       "re-estimate BatchNorm's statistics from the training split before evaluating (the run's files are unchanged)",
     )
+    .option(
+      '--onnx <file>',
+      "also evaluate this ONNX export of the run in ONNX Runtime: accuracy, agreement and latency beside the run's own forward pass",
+    )
+    .option('--threads <n>', 'threads of both, for the --onnx latency comparison', threadCount, 2)
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string, flags: EvalFlags) => {
       if (flags.split !== undefined && !['train', 'val', 'test'].includes(flags.split))
@@ -102,6 +113,9 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     const evaluation = await evaluate(model, loaders.test, dataset.classNames.length, {
       channelsLast: config.channelsLast,
     });
+    const onnx = flags.onnx
+      ? await evaluateOnnx(path.resolve(flags.onnx), record, model, loaders.test, flags.threads)
+      : null;
     return {
       run: runDir,
       model: record.model.name,
@@ -117,10 +131,57 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
       ),
       confusion: evaluation.confusion,
       latency: measureInference(model, config.inputSize, { channelsLast: config.channelsLast }),
+      onnx,
     };
   } finally {
     await loaders.close();
     model.dispose();
+  }
+}
+
+/** The ONNX file checked against the run, then evaluated on the same images and timed beside it. */
+async function evaluateOnnx(
+  file: string,
+  record: RunRecord,
+  model: Module,
+  loader: DataLoader,
+  threads: number,
+) {
+  const info = await readOnnxFile(file);
+  const { inputSize, channelsLast } = record.config;
+  if (info.classes !== null && JSON.stringify(info.classes) !== JSON.stringify(record.data.classes))
+    throw new UsageError(
+      `${file} classifies [${info.classes.join(', ')}], the run [${record.data.classes.join(', ')}]: pass an export of this run`,
+    );
+  if (info.inputShape.join() !== [3, inputSize, inputSize].join())
+    throw new UsageError(
+      `${file} takes [${info.inputShape.join(', ')}] images, the run ${inputSize}x${inputSize}: pass an export of this run`,
+    );
+  const session = await openOnnxSession(info.bytes, { threads });
+  try {
+    const comparison = await compareOnOnnx(session, model, loader, record.data.classes.length, {
+      channelsLast,
+    });
+    const latency = await compareLatency(session, model, inputSize, { threads, channelsLast });
+    return {
+      file,
+      quantization: info.metadata.quantization ?? 'none (fp32)',
+      images: comparison.onnx.images,
+      accuracy: comparison.onnx.accuracy,
+      loss: comparison.onnx.loss,
+      referenceAccuracy: comparison.reference.accuracy,
+      /** Percentage points lost against the run's own forward pass (negative: gained). */
+      accuracyDropPoints: (comparison.reference.accuracy - comparison.onnx.accuracy) * 100,
+      agreement: comparison.agreement,
+      maxLogitDelta: comparison.maxLogitDelta,
+      perClassAccuracy: Object.fromEntries(
+        record.data.classes.map((name, i) => [name, comparison.onnx.perClassAccuracy[i]]),
+      ),
+      confusion: comparison.onnx.confusion,
+      latency,
+    };
+  } finally {
+    await session.release();
   }
 }
 
@@ -148,6 +209,19 @@ function formatEvaluation(r: EvalResult): string {
     );
     r.confusion.forEach((row, i) =>
       lines.push(`  ${r.classes[i].padEnd(width)}  ${row.map((v) => String(v).padStart(6)).join(' ')}`),
+    );
+  }
+  if (r.onnx) {
+    const o = r.onnx;
+    const l = o.latency;
+    const ms = (x: { median: number }) => `${x.median.toFixed(2)} ms`;
+    lines.push(
+      '',
+      `ONNX ${o.file} (${o.quantization}) in ONNX Runtime on the same ${o.images} images:`,
+      `  accuracy ${pct(o.accuracy)} vs ${pct(o.referenceAccuracy)} (${o.accuracyDropPoints.toFixed(2)} points lost), ` +
+        `top-1 agreement ${pct(o.agreement)}, max |Δlogit| ${o.maxLogitDelta.toExponential(2)}`,
+      `  latency at ${l.threads} threads, batch 1: ${ms(l.onnx.batch1)} vs ${ms(l.reference.batch1)} (${l.speedup.batch1.toFixed(2)}x); ` +
+        `batch 16: ${ms(l.onnx.batch16)} vs ${ms(l.reference.batch16)} (${l.speedup.batch16.toFixed(2)}x)`,
     );
   }
   lines.push(

@@ -11,3 +11,10 @@ export {
 export { openOnnxSession, type OnnxSession } from './runtime.js';
 export { decodeModel } from './onnx-proto.js';
 export { ExportError } from './errors.js';
+export {
+  compareOnOnnx,
+  compareLatency,
+  type OnnxComparison,
+  type LatencyComparison,
+} from './evaluate-onnx.js';
+export { readOnnxFile, type OnnxInfo } from './onnx-info.js';

@@ -6,7 +6,7 @@ export {
   type TrainResult,
   type BatchProgress,
 } from './trainer.js';
-export { evaluate, type Evaluation } from './evaluate.js';
+export { evaluate, summarizeEvaluation, type Evaluation } from './evaluate.js';
 export {
   DEFAULT_TRAIN_CONFIG,
   parseFreeze,
