@@ -122,13 +122,24 @@ function nameOutput(graph: Graph, last: string): void {
   producer.outputs[0] = OUTPUT_NAME;
 }
 
-/** The .onnx file's bytes. */
-export function encodeOnnx(model: OnnxModel, producerVersion: string): Uint8Array {
-  return encodeModel(modelProto(model, producerVersion));
+/**
+ * The .onnx file's bytes. `alsoOutput` names intermediate float tensors to expose as further outputs
+ * (of unknown shape), which calibration reads.
+ */
+export function encodeOnnx(
+  model: OnnxModel,
+  producerVersion: string,
+  alsoOutput: readonly string[] = [],
+): Uint8Array {
+  return encodeModel(modelProto(model, producerVersion, alsoOutput));
 }
 
 /** The ModelProto object of protobufjs (camelCase fields) for `model`. */
-function modelProto(model: OnnxModel, producerVersion: string): Record<string, unknown> {
+function modelProto(
+  model: OnnxModel,
+  producerVersion: string,
+  alsoOutput: readonly string[],
+): Record<string, unknown> {
   const { graph } = model;
   const tensorType = (dims: (number | string)[]) => ({
     tensorType: {
@@ -157,7 +168,10 @@ function modelProto(model: OnnxModel, producerVersion: string): Record<string, u
         rawData: Buffer.from(init.values.buffer, init.values.byteOffset, init.values.byteLength),
       })),
       input: [{ name: INPUT_NAME, type: tensorType(['batch', ...model.inputShape]) }],
-      output: [{ name: OUTPUT_NAME, type: tensorType(['batch', model.numClasses]) }],
+      output: [
+        { name: OUTPUT_NAME, type: tensorType(['batch', model.numClasses]) },
+        ...alsoOutput.map((name) => ({ name, type: { tensorType: { elemType: ONNX_TYPES.float } } })),
+      ],
     },
     metadataProps: Object.entries(model.metadata).map(([key, value]) => ({ key, value })),
   };

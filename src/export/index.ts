@@ -18,3 +18,11 @@ export {
   type LatencyComparison,
 } from './evaluate-onnx.js';
 export { readOnnxFile, type OnnxInfo } from './onnx-info.js';
+export {
+  calibrate,
+  CALIBRATION_METHODS,
+  type CalibrationMethod,
+  type CalibrationImages,
+  type Ranges,
+} from './calibrate.js';
+export { quantizeModel } from './quantize.js';

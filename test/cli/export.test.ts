@@ -50,3 +50,59 @@ test('export writes an ONNX model that eval --onnx finds equal to the run; bad i
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('export --int8 calibrates on training images, checks validation accuracy and refuses a larger drop', async () => {
+  const { dir, run } = await trainedRun([]);
+  try {
+    const out = path.join(dir, 'mini-int8.onnx');
+    const written = runCli([
+      ...['export', run, '--int8', '--calibration', '20', '--max-accuracy-drop', '100'],
+      ...['--out', out, '--json'],
+    ]);
+    assert.equal(written.status, 0, written.stderr);
+    const result = JSON.parse(written.stdout);
+    assert.match(
+      result.quantization,
+      /int8 QDQ: per-channel symmetric int8 weights, per-tensor uint8 activations \(minmax, 20 training images\)/,
+    );
+    assert.equal(result.check.images, 12, 'measured on the validation split');
+    assert.ok(
+      Math.abs(
+        result.check.accuracyDropPoints - (result.check.fp32Accuracy - result.check.int8Accuracy) * 100,
+      ) < 1e-9,
+    );
+
+    const evaluated = JSON.parse(runCli(['eval', run, '--onnx', out, '--json']).stdout);
+    assert.match(evaluated.onnx.quantization, /^int8 QDQ/);
+    assert.equal(evaluated.onnx.images, 20);
+    assert.ok(
+      evaluated.onnx.agreement >= 0.5,
+      `int8 agrees with fp32 on most test images: ${evaluated.onnx.agreement}`,
+    );
+
+    // No loss at all allowed: either the int8 model lost nothing, or it is refused and nothing written.
+    const strict = path.join(dir, 'strict.onnx');
+    const checked = runCli([
+      ...['export', run, '--int8', '--calibration', '20', '--calibration-method', 'percentile'],
+      ...['--max-accuracy-drop', '0', '--out', strict, '--json'],
+    ]);
+    if (checked.status === 0) assert.ok(JSON.parse(checked.stdout).check.accuracyDropPoints <= 0);
+    else {
+      assert.equal(checked.status, 2);
+      assert.match(
+        checked.stderr,
+        /the int8 model loses \d+\.\d\d accuracy points .* more than --max-accuracy-drop 0; nothing written/,
+      );
+      assert.deepEqual(
+        (await readdir(dir)).filter((name) => name.includes('strict')),
+        [],
+      );
+    }
+    assert.match(
+      runCli(['export', run, '--int8', '--calibration-method', 'kl', '--out', strict]).stderr,
+      /--calibration-method must be minmax or percentile/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
