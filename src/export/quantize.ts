@@ -45,7 +45,7 @@ export function quantizeModel(model: OnnxModel, ranges: Ranges, description: str
   };
 
   quantize(INPUT_NAME);
-  for (const original of source.nodes) {
+  for (const original of withoutClampingActivations(source.nodes)) {
     const node: GraphNode = { ...original, inputs: [...original.inputs], outputs: [...original.outputs] };
     if (node.opType === 'Conv' || node.opType === 'Gemm')
       quantizeWeights(graph, node, quantized.get(node.inputs[0])?.q);
@@ -53,8 +53,33 @@ export function quantizeModel(model: OnnxModel, ranges: Ranges, description: str
     graph.nodes.push(node);
     for (const output of node.outputs) if (output !== OUTPUT_NAME) quantize(output);
   }
+  const read = new Set(graph.nodes.flatMap((node) => node.inputs));
+  for (const name of graph.initializers.keys()) if (!read.has(name)) graph.initializers.delete(name);
   return { ...model, graph, metadata: { ...model.metadata, quantization: description } };
 }
+
+/**
+ * The nodes without the Relu and Clip (relu6) nodes that follow a node whose output nothing else
+ * reads: the producer writes the activation's output directly, whose calibrated range already lies in
+ * [0, 6], so the uint8 QuantizeLinear after it clamps exactly as the activation did (ONNX Runtime's
+ * quantizer removes them the same way). This leaves DequantizeLinear -> Conv -> QuantizeLinear
+ * patterns that a runtime turns into one integer convolution.
+ */
+function withoutClampingActivations(nodes: readonly GraphNode[]): GraphNode[] {
+  const kept = nodes.map((node) => ({ ...node, inputs: [...node.inputs], outputs: [...node.outputs] }));
+  for (const activation of kept.filter((n) => n.opType === 'Relu' || n.opType === 'Clip')) {
+    const input = activation.inputs[0];
+    const producer = kept.find((n) => n.outputs.includes(input));
+    const readers = kept.filter((n) => n.inputs.includes(input));
+    if (!producer || readers.length !== 1 || !CLAMPABLE.has(producer.opType)) continue;
+    producer.outputs[producer.outputs.indexOf(input)] = activation.outputs[0];
+    kept.splice(kept.indexOf(activation), 1);
+  }
+  return kept;
+}
+
+/** Ops whose integer form a runtime has, so the clamp can move into their output quantization. */
+const CLAMPABLE = new Set(['Conv', 'Gemm', 'Add']);
 
 /**
  * Replaces a Conv's or Gemm's float weight (and bias) initializers by int8 (int32) ones behind

@@ -41,5 +41,6 @@ function options(threads: number): InferenceSession.SessionOptions {
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    logSeverityLevel: 3, // errors only: no warnings on the user's terminal
   };
 }
