@@ -11,14 +11,13 @@ export interface OnnxSession {
   release(): Promise<void>;
 }
 
+/** A session on an .onnx file's bytes. */
 export async function openOnnxSession(
-  model: string | Uint8Array,
+  model: Uint8Array,
   { threads = 2 }: { threads?: number } = {},
 ): Promise<OnnxSession> {
   const ort = await import('onnxruntime-node');
-  const session: InferenceSession = await (typeof model === 'string'
-    ? ort.InferenceSession.create(model, options(threads))
-    : ort.InferenceSession.create(model, options(threads)));
+  const session = await ort.InferenceSession.create(model, options(threads));
   const feed = (images: Float32Array, shape: readonly number[]) => ({
     [INPUT_NAME]: new ort.Tensor('float32', images, [...shape]),
   });
