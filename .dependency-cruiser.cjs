@@ -19,6 +19,7 @@ const rows = [
     { name: 'measure', only: ['engine', 'util'] },
   ],
   [{ name: 'train' }],
+  [{ name: 'export' }],
   [
     { name: 'pareto', only: [] },
     { name: 'report', alsoBeside: ['pareto'] },

@@ -11,6 +11,7 @@ export * from './zoo/index.js';
 export * from './data/index.js';
 export * from './measure/index.js';
 export * from './train/index.js';
+export * from './export/index.js';
 export * from './pareto/index.js';
 export * from './report/index.js';
 export * from './search/index.js';

@@ -1,18 +1,33 @@
 // `pareto-edge eval RUN_DIR`: accuracy, per-class accuracy, confusion matrix and latency of a trained run.
 import type { Command } from 'commander';
 import path from 'node:path';
-import { createLoaders, openDataset, resolveDataDir, type SplitName } from '../data/index.js';
-import { evaluate } from '../train/index.js';
+import {
+  createLoaders,
+  matchClasses,
+  openDataset,
+  resolveDataDir,
+  SPLIT_NAMES,
+  type DataLoader,
+  type ImageDataset,
+  type Sample,
+  type SplitName,
+} from '../data/index.js';
+import { compareLatency, compareOnOnnx, openOnnxSession, readOnnxFile } from '../export/index.js';
+import type { Module } from '../nn/index.js';
+import { evaluate, type RunRecord } from '../train/index.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureInference } from '../train/step.js';
 import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
 import { UsageError } from './errors.js';
+import { threadCount } from './parse.js';
 
 interface EvalFlags {
   data?: string;
-  split: string;
+  split?: string;
   json?: boolean;
   recalibrateBn?: boolean;
+  onnx?: string;
+  threads: number;
 }
 
 export function registerEval(program: Command): void {
@@ -20,14 +35,22 @@ export function registerEval(program: Command): void {
     .command('eval <run>')
     .description('evaluate a trained run: accuracy, per-class accuracy, confusion matrix, inference latency')
     .option('--data <dir|synthetic-pcb>', "data to evaluate on (default: the run's own data and split)")
-    .option('--split <name>', 'train, val or test', 'test')
+    .option(
+      '--split <name>',
+      "train, val or test (default: test of the run's own data; all the images of other data, or its test/ folder)",
+    )
     .option(
       '--recalibrate-bn',
       "re-estimate BatchNorm's statistics from the training split before evaluating (the run's files are unchanged)",
     )
+    .option(
+      '--onnx <file>',
+      "also evaluate this ONNX export of the run in ONNX Runtime: accuracy, agreement and latency beside the run's own forward pass",
+    )
+    .option('--threads <n>', 'threads of both, for the --onnx latency comparison', threadCount, 2)
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string, flags: EvalFlags) => {
-      if (!['train', 'val', 'test'].includes(flags.split))
+      if (flags.split !== undefined && !['train', 'val', 'test'].includes(flags.split))
         throw new UsageError(`--split must be train, val or test, got "${flags.split}"`);
       const result = await evaluateRun(path.resolve(runDir), flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -35,44 +58,68 @@ export function registerEval(program: Command): void {
     });
 }
 
+/**
+ * Which images to evaluate: the named split; by default the run's own test split, and on other data
+ * every image (someone else's labelled folder is a test set as a whole) unless it has a test/ folder.
+ */
+function chooseImages(
+  dataset: ImageDataset,
+  flags: EvalFlags,
+): { split: SplitName | 'all'; samples: Sample[] } {
+  if (flags.split !== undefined)
+    return { split: flags.split as SplitName, samples: dataset.splits[flags.split as SplitName] };
+  if (flags.data === undefined || (dataset.layout === 'pre-split' && dataset.splits.test.length > 0))
+    return { split: 'test', samples: dataset.splits.test };
+  return { split: 'all', samples: SPLIT_NAMES.flatMap((name) => dataset.splits[name]) };
+}
+
 async function evaluateRun(runDir: string, flags: EvalFlags) {
   const { record, model } = await loadRunModel(runDir);
   const config = record.config;
   const ownData = flags.data === undefined;
-  const dir = ownData ? record.data.dir : await resolveDataDir(flags.data!, { quiet: true });
-  // On the run's own data, reuse its split file so "test" means the images it never trained on.
-  const dataset = await openDataset(dir, {
-    dropBackground: config.dropBackground,
-    ...(ownData ? { splitFile: path.join(runDir, record.data.splitFile) } : {}),
-  });
-  if (JSON.stringify(dataset.classNames) !== JSON.stringify(record.data.classes)) {
-    model.dispose();
-    throw new UsageError(
-      `the data's classes [${dataset.classNames.join(', ')}] differ from the run's [${record.data.classes.join(', ')}]`,
-    );
-  }
-  const loaders = await createLoaders(dataset, {
-    batchSize: config.batchSize,
-    inputSize: config.inputSize,
-    layout: config.channelsLast ? 'nhwc' : 'nchw',
-    augment: false,
-  });
+  let dataset: ImageDataset;
   try {
-    const split = flags.split as SplitName;
+    const dir = ownData ? record.data.dir : await resolveDataDir(flags.data!, { quiet: true });
+    // On the run's own data, reuse its split file so "test" means the images it never trained on.
+    const opened = await openDataset(dir, {
+      dropBackground: config.dropBackground,
+      ...(ownData ? { splitFile: path.join(runDir, record.data.splitFile) } : {}),
+    });
+    dataset = matchClasses(opened, record.data.classes);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const { split, samples } = chooseImages(dataset, flags);
+  // The chosen images are evaluated as the test loader (unshuffled, unaugmented).
+  const loaders = await createLoaders(
+    { ...dataset, splits: { ...dataset.splits, test: samples } },
+    {
+      batchSize: config.batchSize,
+      inputSize: config.inputSize,
+      layout: config.channelsLast ? 'nhwc' : 'nchw',
+      augment: false,
+    },
+  );
+  try {
     let recalibration: Recalibration | null = null;
     if (flags.recalibrateBn) {
       if (loaders.trainAsIs.samples.length === 0)
-        throw new UsageError(`--recalibrate-bn needs training images, and ${dir} has none`);
+        throw new UsageError(`--recalibrate-bn needs training images, and ${dataset.root} has none`);
       recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
         channelsLast: config.channelsLast,
       });
     }
-    const evaluation = await evaluate(model, loaders[split], dataset.classNames.length, {
+    const evaluation = await evaluate(model, loaders.test, dataset.classNames.length, {
       channelsLast: config.channelsLast,
     });
+    const onnx = flags.onnx
+      ? await evaluateOnnx(path.resolve(flags.onnx), record, model, loaders.test, flags.threads)
+      : null;
     return {
       run: runDir,
       model: record.model.name,
+      data: dataset.root,
       split,
       recalibration,
       images: evaluation.images,
@@ -84,10 +131,57 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
       ),
       confusion: evaluation.confusion,
       latency: measureInference(model, config.inputSize, { channelsLast: config.channelsLast }),
+      onnx,
     };
   } finally {
     await loaders.close();
     model.dispose();
+  }
+}
+
+/** The ONNX file checked against the run, then evaluated on the same images and timed beside it. */
+async function evaluateOnnx(
+  file: string,
+  record: RunRecord,
+  model: Module,
+  loader: DataLoader,
+  threads: number,
+) {
+  const info = await readOnnxFile(file);
+  const { inputSize, channelsLast } = record.config;
+  if (info.classes !== null && JSON.stringify(info.classes) !== JSON.stringify(record.data.classes))
+    throw new UsageError(
+      `${file} classifies [${info.classes.join(', ')}], the run [${record.data.classes.join(', ')}]: pass an export of this run`,
+    );
+  if (info.inputShape.join() !== [3, inputSize, inputSize].join())
+    throw new UsageError(
+      `${file} takes [${info.inputShape.join(', ')}] images, the run ${inputSize}x${inputSize}: pass an export of this run`,
+    );
+  const session = await openOnnxSession(info.bytes, { threads });
+  try {
+    const comparison = await compareOnOnnx(session, model, loader, record.data.classes.length, {
+      channelsLast,
+    });
+    const latency = await compareLatency(session, model, inputSize, { threads, channelsLast });
+    return {
+      file,
+      quantization: info.metadata.quantization ?? 'none (fp32)',
+      images: comparison.onnx.images,
+      accuracy: comparison.onnx.accuracy,
+      loss: comparison.onnx.loss,
+      referenceAccuracy: comparison.reference.accuracy,
+      /** Percentage points lost against the run's own forward pass (negative: gained). */
+      accuracyDropPoints: (comparison.reference.accuracy - comparison.onnx.accuracy) * 100,
+      agreement: comparison.agreement,
+      maxLogitDelta: comparison.maxLogitDelta,
+      perClassAccuracy: Object.fromEntries(
+        record.data.classes.map((name, i) => [name, comparison.onnx.perClassAccuracy[i]]),
+      ),
+      confusion: comparison.onnx.confusion,
+      latency,
+    };
+  } finally {
+    await session.release();
   }
 }
 
@@ -97,7 +191,7 @@ function formatEvaluation(r: EvalResult): string {
   const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a');
   const width = Math.max(...r.classes.map((c) => c.length), 5);
   const lines = [
-    `${r.model} on the ${r.split} split (${r.images} images): accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}`,
+    `${r.model} on ${r.split === 'all' ? `all ${r.images} images of ${r.data}` : `the ${r.split} split (${r.images} images)`}: accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}`,
     ...(r.recalibration
       ? [
           `BatchNorm statistics re-estimated from ${r.recalibration.images} training images (${r.recalibration.layers} layers)`,
@@ -115,6 +209,19 @@ function formatEvaluation(r: EvalResult): string {
     );
     r.confusion.forEach((row, i) =>
       lines.push(`  ${r.classes[i].padEnd(width)}  ${row.map((v) => String(v).padStart(6)).join(' ')}`),
+    );
+  }
+  if (r.onnx) {
+    const o = r.onnx;
+    const l = o.latency;
+    const ms = (x: { median: number }) => `${x.median.toFixed(2)} ms`;
+    lines.push(
+      '',
+      `ONNX ${o.file} (${o.quantization}) in ONNX Runtime on the same ${o.images} images:`,
+      `  accuracy ${pct(o.accuracy)} vs ${pct(o.referenceAccuracy)} (${o.accuracyDropPoints.toFixed(2)} points lost), ` +
+        `top-1 agreement ${pct(o.agreement)}, max |Δlogit| ${o.maxLogitDelta.toExponential(2)}`,
+      `  latency at ${l.threads} threads, batch 1: ${ms(l.onnx.batch1)} vs ${ms(l.reference.batch1)} (${l.speedup.batch1.toFixed(2)}x); ` +
+        `batch 16: ${ms(l.onnx.batch16)} vs ${ms(l.reference.batch16)} (${l.speedup.batch16.toFixed(2)}x)`,
     );
   }
   lines.push(

@@ -1,5 +1,4 @@
 // The pareto-edge command line: one file per command under src/cli/, each exporting register().
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerData } from './data.js';
 import { registerDoctor } from './doctor.js';
@@ -9,6 +8,9 @@ import { registerReport } from './report.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 import { registerEval } from './eval.js';
+import { registerPredict } from './predict.js';
+import { registerExport } from './export.js';
+import { packageVersion } from './version.js';
 import { registerBench } from './bench.js';
 import { registerCompare } from './compare.js';
 import { registerSearch } from './search.js';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerTrain(program);
   registerEval(program);
+  registerPredict(program);
+  registerExport(program);
   registerBench(program);
   registerCompare(program);
   registerSearch(program);
@@ -41,10 +45,4 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     process.exitCode = reportCliError(error);
   }
-}
-
-/** The version in package.json, which sits three folders above the compiled dist/src/cli/main.js. */
-function packageVersion(): string {
-  const manifest = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }

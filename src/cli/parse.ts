@@ -31,3 +31,10 @@ export function positiveNumber(value: string): number {
     throw new InvalidArgumentError('It must be a number > 0.');
   return n;
 }
+
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('It must be a number ≥ 0.');
+  return n;
+}

@@ -3,7 +3,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DataError } from './errors.js';
-import { isDirectory, listSubdirectories, requireDirectory, scanClassFolders } from './scan.js';
+import { compareNames, isDirectory, listSubdirectories, requireDirectory, scanClassFolders } from './scan.js';
 import {
   DEFAULT_SPLIT_RATIOS,
   DEFAULT_SPLIT_SEED,
@@ -53,6 +53,7 @@ export interface ImageDataset {
 }
 
 const VAL_ALIASES = ['val', 'valid', 'validation'];
+const SPLIT_FOLDERS = ['train', 'test', ...VAL_ALIASES];
 
 export async function openDataset(dir: string, options: OpenDatasetOptions = {}): Promise<ImageDataset> {
   let root = resolve(dir);
@@ -64,8 +65,11 @@ export async function openDataset(dir: string, options: OpenDatasetOptions = {})
   if (options.dropBackground) excluded.push(CALTECH_BACKGROUND_CLASS);
 
   const subdirs = await listSubdirectories(root);
+  const splitFolders = subdirs.filter((name) => SPLIT_FOLDERS.includes(name));
+  // train/ with val/ or test/, or nothing but split folders (a lone test/ handed over for evaluation).
   const preSplit =
-    subdirs.includes('train') && (subdirs.includes('test') || VAL_ALIASES.some((v) => subdirs.includes(v)));
+    (subdirs.includes('train') && splitFolders.length > 1) ||
+    (splitFolders.length > 0 && splitFolders.length === subdirs.length);
   const dataset = preSplit
     ? await openPreSplit(root, subdirs, excluded, options)
     : await openClassPerFolder(root, excluded, options);
@@ -103,7 +107,8 @@ async function openPreSplit(
   excluded: string[],
   options: OpenDatasetOptions,
 ): Promise<ImageDataset> {
-  const folderOf: Partial<Record<SplitName, string>> = { train: 'train' };
+  const folderOf: Partial<Record<SplitName, string>> = {};
+  if (subdirs.includes('train')) folderOf.train = 'train';
   const valFolder = VAL_ALIASES.find((v) => subdirs.includes(v));
   if (valFolder) folderOf.val = valFolder;
   if (subdirs.includes('test')) folderOf.test = 'test';
@@ -117,11 +122,14 @@ async function openPreSplit(
         what: `${split} folder`,
       });
   }
-  const classNames = scanned.train!.classNames;
+  // Without train/, the classes are those of the split folders present.
+  const classNames =
+    scanned.train?.classNames ??
+    [...new Set(SPLIT_NAMES.flatMap((split) => scanned[split]?.classNames ?? []))].sort(compareNames);
   const notes: string[] = [];
   for (const split of ['val', 'test'] as const) {
     const other = scanned[split];
-    if (!other) continue;
+    if (!other || !scanned.train) continue;
     const unknown = other.classNames.filter((name) => !classNames.includes(name));
     if (unknown.length > 0) {
       throw new DataError(
@@ -146,7 +154,8 @@ async function openPreSplit(
 
   let seed: number | null = null;
   let ratios: SplitRatios | null = null;
-  if (!folderOf.val) {
+  if (!folderOf.train) notes.push('no train/ folder: the train split is empty');
+  else if (!folderOf.val) {
     // No val/ folder: hold out part of train, stratified and seeded like a class-per-folder split.
     const fraction = options.valFromTrain ?? 0.15;
     seed = options.seed ?? DEFAULT_SPLIT_SEED;
@@ -217,4 +226,28 @@ export function classCounts(
     for (const sample of dataset.splits[split]) counts[split][sample.label]++;
   }
   return counts;
+}
+
+/**
+ * The data set with its labels renumbered to `classNames` (a trained model's classes), matched by
+ * name; a class the model does not know, or one of its classes with no folder here, is a DataError.
+ */
+export function matchClasses(dataset: ImageDataset, classNames: readonly string[]): ImageDataset {
+  const extra = dataset.classNames.filter((name) => !classNames.includes(name));
+  const missing = classNames.filter((name) => !dataset.classNames.includes(name));
+  if (extra.length > 0 || missing.length > 0) {
+    const problems = [
+      ...(extra.length > 0 ? [`class folder(s) ${preview(extra)} that the model was not trained on`] : []),
+      ...(missing.length > 0 ? [`no folder for the model's class(es) ${preview(missing)}`] : []),
+    ];
+    throw new DataError(
+      `${dataset.root} has ${problems.join(' and ')}; the model knows [${preview([...classNames])}]: ` +
+        'name the class folders as in training',
+    );
+  }
+  const labelOf = dataset.classNames.map((name) => classNames.indexOf(name));
+  const splits = {} as Splits;
+  for (const split of SPLIT_NAMES)
+    splits[split] = dataset.splits[split].map((sample) => ({ ...sample, label: labelOf[sample.label] }));
+  return { ...dataset, classNames: [...classNames], splits };
 }

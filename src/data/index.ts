@@ -8,6 +8,7 @@ export { resolveDataDir, isSyntheticSpec, SYNTHETIC_PCB, type ResolveOptions } f
 export {
   openDataset,
   classCounts,
+  matchClasses,
   CALTECH_BACKGROUND_CLASS,
   type ImageDataset,
   type OpenDatasetOptions,
@@ -19,9 +20,18 @@ export { PAPER_AUGMENTATION, type AugmentConfig } from './augment.js';
 export { DEFAULT_SPLIT_RATIOS, DEFAULT_SPLIT_SEED, type SplitRatios, type SplitRecord } from './split.js';
 export { defaultCacheRoot } from './cache-dir.js';
 export { DataError } from './errors.js';
-export type { Batch, Layout, AspectMode, Sample, SplitName, ImageSize } from './types.js';
+export {
+  SPLIT_NAMES,
+  type Batch,
+  type Layout,
+  type AspectMode,
+  type Sample,
+  type SplitName,
+  type ImageSize,
+} from './types.js';
 export { writeSyntheticPcb, renderPcbSample, type SynthOptions, type SynthTask } from './synth/generate.js';
 export { checkDataset, type CheckReport } from './check/check-dataset.js';
 export { fetchDataset, registryEntry } from './fetch/fetch-dataset.js';
 export { DATASET_REGISTRY, type DatasetEntry } from './fetch/registry.js';
 export { writePreview } from './preview.js';
+export { expandImagePaths } from './image-paths.js';

@@ -1,13 +1,13 @@
 // Finding images on disk: class folders, image files, and the clear errors for folders that are
 // missing or empty (the usual mistakes when pointing a tool at a data set).
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
 import { DataError } from './errors.js';
 
 /** Extensions read as images (decided by sharp, but only these are picked up from folders). */
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff']);
 
-function isImageFile(name: string): boolean {
+export function isImageFile(name: string): boolean {
   return !name.startsWith('.') && IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
 }
 
@@ -32,13 +32,40 @@ export async function requireDirectory(path: string, what: string): Promise<void
     throw new DataError(`${what} ${path} is not a directory: pass the folder that holds the class folders`);
 }
 
-/** Sub-directories, sorted by code point like Keras (so label indices match Keras' alphanumeric order). */
+/**
+ * Sub-directories, sorted by code point like Keras (so label indices match Keras' alphanumeric order).
+ * A link to a folder counts as one (data sets are often assembled from links); a link to a folder that
+ * contains `dir` (itself or an ancestor) would make the data set contain itself, and is an error.
+ */
 export async function listSubdirectories(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = (await readdir(dir, { withFileTypes: true })).filter(
+    (entry) => !entry.name.startsWith('.'),
+  );
+  const real = await realpath(dir);
+  const folders = await Promise.all(
+    entries.map(async (entry) => {
+      if (entry.isDirectory()) return true;
+      if (!entry.isSymbolicLink() || !(await isDirectory(join(dir, entry.name)))) return false;
+      const target = await realpath(join(dir, entry.name));
+      if (isWithin(real, target)) {
+        throw new DataError(
+          `${join(dir, entry.name)} is a link to ${target}, which contains ${dir}: the data would contain ` +
+            `itself; point the link at a folder outside it or remove it`,
+        );
+      }
+      return true;
+    }),
+  );
   return entries
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .filter((_, i) => folders[i])
     .map((entry) => entry.name)
     .sort(compareNames);
+}
+
+/** Whether `path` is `folder` or inside it (both real paths). */
+function isWithin(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep));
 }
 
 /**
@@ -59,7 +86,7 @@ async function listImages(dir: string): Promise<string[]> {
     .sort(compareNames);
 }
 
-function compareNames(a: string, b: string): number {
+export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -1,7 +1,7 @@
 // Activation: an activation function as its own layer; also the ops that conv and dense layers emit
 // for their fused `activation` argument.
 import { Activation, type ActivationKind } from '../nn/index.js';
-import { KEEPS_NOTHING, type LayerDefinition, type Lowering } from './layer.js';
+import { KEEPS_NOTHING, type LayerDefinition, type Lowering, type OnnxGraph } from './layer.js';
 
 /** Activation functions. 'linear' means none. swish(x) = x * sigmoid(x); relu6(x) = min(max(x, 0), 6). */
 export type ActivationName = ActivationKind;
@@ -21,12 +21,29 @@ export function lowerActivation(fn: ActivationName, x: number, lowering: Lowerin
   return fn === 'linear' ? x : lowering.emit(fn, [x], lowering.shapeOf(x));
 }
 
+/** The ONNX nodes of an activation on x (none for 'linear'): swish is x * Sigmoid(x), relu6 a Clip. */
+export function onnxActivation(fn: ActivationName, x: string, graph: OnnxGraph): string {
+  switch (fn) {
+    case 'linear':
+      return x;
+    case 'relu':
+      return graph.node('Relu', [x]);
+    case 'relu6':
+      return graph.node('Clip', [x, graph.constant([0], []), graph.constant([6], [])]);
+    case 'sigmoid':
+      return graph.node('Sigmoid', [x]);
+    case 'swish':
+      return graph.node('Mul', [x, graph.node('Sigmoid', [x])]);
+  }
+}
+
 export const activationDefinition: LayerDefinition<ActivationLayer> = {
   kind: 'Activation',
   outputShape: (_layer, input) => input,
   weights: () => [],
   lower: (layer, x, lowering) => lowerActivation(layer.activation, x, lowering),
   build: (layer) => new Activation(layer.activation),
+  onnx: (layer, x, graph) => onnxActivation(layer.activation, x, graph),
   // libtorch (derivatives.yaml): relu and sigmoid save their result; hardtanh (relu6) and silu
   // (swish) save their input.
   ops: {

@@ -28,6 +28,7 @@ export const addDefinition: MergeDefinition<AddLayer> = {
   },
   lower: (_merge, xs, lowering, output) => lowering.emit('add', xs, output),
   build: (_merge, branches) => new Merge('Add', branches),
+  onnx: (_merge, xs, graph) => xs.slice(1).reduce((sum, x) => graph.node('Add', [sum, x]), xs[0]!),
   // Keeps nothing; its backward hands the gradient to every input.
   ops: { add: { ...KEEPS_NOTHING, gradientPassThrough: true } },
 };

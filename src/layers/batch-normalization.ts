@@ -80,6 +80,13 @@ export const batchNormalizationDefinition: LayerDefinition<BatchNormalizationLay
       movingVarianceInitializer: layer.movingVarianceInitializer,
     });
   },
+  /** Inference mode: the moving statistics. The exporter folds it into a convolution right before it. */
+  onnx: (layer, x, graph) =>
+    graph.node(
+      'BatchNormalization',
+      [x, ...['weight', 'bias', 'running_mean', 'running_var'].map((name) => graph.weight(name))],
+      { epsilon: { float: layer.epsilon } },
+    ),
   // libtorch's native_batch_norm saves its input, save_mean and save_invstd (2 x float32 per channel).
   ops: { batchnorm: { ...KEEPS_NOTHING, input: true, bytesPerChannel: 8 } },
 };

@@ -23,6 +23,7 @@ export const concatenateDefinition: MergeDefinition<ConcatenateLayer> = {
   },
   lower: (_merge, xs, lowering, output) => lowering.emit('concat', xs, output),
   build: (_merge, branches) => new Merge('Concatenate', branches),
+  onnx: (_merge, xs, graph) => graph.node('Concat', xs, { axis: { int: 1 } }),
   // libtorch's cat keeps nothing but sizes; its backward slices the incoming gradient (no allocation).
   ops: { concat: { ...KEEPS_NOTHING, gradientPassThrough: true } },
 };

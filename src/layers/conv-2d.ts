@@ -1,7 +1,7 @@
 // Conv2D: Keras' convolution (grouped when groups > 1), with an optional fused activation.
 import { Conv2D } from '../nn/index.js';
 import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
-import { lowerActivation, type ActivationName } from './activation.js';
+import { lowerActivation, onnxActivation, type ActivationName } from './activation.js';
 import {
   channelsOf,
   countParams,
@@ -14,7 +14,7 @@ import {
   type Size,
   type WeightSpec,
 } from './layer.js';
-import { lowerPadding, pixelsOf, windowOutput, type Window } from './window.js';
+import { lowerPadding, onnxConv, pixelsOf, windowOutput, type Window } from './window.js';
 
 export interface Conv2DLayer {
   kind: 'Conv2D';
@@ -149,6 +149,20 @@ export const conv2dDefinition: LayerDefinition<Conv2DLayer> = {
       kernelInitializer: layer.kernelInitializer,
       biasInitializer: layer.biasInitializer,
     }),
+  onnx: (layer, x, graph, input) =>
+    onnxActivation(
+      layer.activation,
+      onnxConv(
+        graph,
+        x,
+        convWindow(layer),
+        input,
+        layer.groups,
+        graph.weight('weight'),
+        layer.useBias ? graph.weight('bias') : null,
+      ),
+      graph,
+    ),
   /**
    * libtorch's convolution saves its input and weight. Workspaces were calibrated on this machine
    * against PyTorch 1.13 (the same libtorch) with test/analysis/calibration and against the engine

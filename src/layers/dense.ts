@@ -1,7 +1,7 @@
 // Dense: fully connected on a flat (channels) vector.
 import { Dense } from '../nn/index.js';
 import { GLOROT_UNIFORM, ZEROS, type Initializer } from '../nn/initializers.js';
-import { lowerActivation, type ActivationName } from './activation.js';
+import { lowerActivation, onnxActivation, type ActivationName } from './activation.js';
 import { biasWeights, type ConvOptions } from './conv-2d.js';
 import {
   channelsOf,
@@ -70,6 +70,15 @@ export const denseDefinition: LayerDefinition<DenseLayer> = {
       kernelInitializer: layer.kernelInitializer,
       biasInitializer: layer.biasInitializer,
     }),
+  /** Gemm computes x W^T + b on PyTorch's [units, in] weight as it is. */
+  onnx: (layer, x, graph) =>
+    onnxActivation(
+      layer.activation,
+      graph.node('Gemm', [x, graph.weight('weight'), ...(layer.useBias ? [graph.weight('bias')] : [])], {
+        transB: { int: 1 },
+      }),
+      graph,
+    ),
   // libtorch's linear saves its input (for the weight gradient); one weight-sized temporary in backward.
   ops: { linear: { ...KEEPS_NOTHING, input: true, backwardWeightWorkspace: 1 } },
 };

@@ -2,7 +2,7 @@
 // input * depthMultiplier.
 import { DepthwiseConv2D } from '../nn/index.js';
 import { GLOROT_UNIFORM, type Initializer } from '../nn/initializers.js';
-import { lowerActivation, type ActivationName } from './activation.js';
+import { lowerActivation, onnxActivation, type ActivationName } from './activation.js';
 import { biasWeights, convFields, convWindow, type ConvOptions } from './conv-2d.js';
 import {
   channelsOf,
@@ -13,7 +13,7 @@ import {
   type Size,
   type WeightSpec,
 } from './layer.js';
-import { lowerPadding, pixelsOf, windowOutput } from './window.js';
+import { lowerPadding, onnxConv, pixelsOf, windowOutput } from './window.js';
 
 export interface DepthwiseConv2DLayer {
   kind: 'DepthwiseConv2D';
@@ -97,6 +97,20 @@ export const depthwiseConv2dDefinition: LayerDefinition<DepthwiseConv2DLayer> = 
       kernelInitializer: layer.depthwiseInitializer,
       biasInitializer: layer.biasInitializer,
     }),
+  onnx: (layer, x, graph, input) =>
+    onnxActivation(
+      layer.activation,
+      onnxConv(
+        graph,
+        x,
+        convWindow(layer),
+        input,
+        channelsOf(input),
+        graph.weight('weight'),
+        layer.useBias ? graph.weight('bias') : null,
+      ),
+      graph,
+    ),
   // Its op is a 'conv' (./conv-2d.ts) marked depthwise.
   ops: {},
 };

@@ -27,6 +27,8 @@ export const dropoutDefinition: LayerDefinition<DropoutLayer> = {
       ? lowering.emit('dropout', [x], output, { perSample: layer.noiseShape === 'per-sample' })
       : x,
   build: (layer) => new Dropout(layer.rate, layer.noiseShape === 'per-sample'),
+  /** Inference mode: the identity. */
+  onnx: (_layer, x) => x,
   // On CPU libtorch computes input * (bernoulli mask / (1 - p)) and keeps the float mask (none per sample).
   ops: { dropout: { ...KEEPS_NOTHING, bytesPerOutputElement: 4 } },
 };

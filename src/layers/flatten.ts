@@ -28,6 +28,13 @@ export const flattenDefinition: LayerDefinition<FlattenLayer> = {
   weights: () => [],
   lower: (_layer, x, lowering, output) => lowering.emit('flatten', [x], output),
   build: () => new FlattenModule(),
+  /** As the module: channels-last order first. */
+  onnx: (_layer, x, graph, input) =>
+    input.length === 1
+      ? x
+      : graph.node('Flatten', [graph.node('Transpose', [x], { perm: { ints: [0, 2, 3, 1] } })], {
+          axis: { int: 1 },
+        }),
   // permute + reshape of a non-contiguous tensor copies; the copy keeps nothing for backward, whose
   // gradient is a fresh tensor of the input's size (not handed through as a view's would be).
   ops: { flatten: KEEPS_NOTHING },

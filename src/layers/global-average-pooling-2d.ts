@@ -21,6 +21,10 @@ export const globalAveragePooling2dDefinition: LayerDefinition<GlobalAveragePool
   weights: () => [],
   lower: (_layer, x, lowering, output) => lowering.emit('global-avgpool', [x], output),
   build: (layer) => new GlobalAveragePooling2D(layer.keepDims),
+  onnx(layer, x, graph) {
+    const pooled = graph.node('GlobalAveragePool', [x]);
+    return layer.keepDims ? pooled : graph.node('Flatten', [pooled], { axis: { int: 1 } });
+  },
   // A mean keeps nothing but sizes.
   ops: { 'global-avgpool': KEEPS_NOTHING },
 };

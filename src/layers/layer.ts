@@ -127,6 +127,29 @@ export interface Lowering {
   emit(opKind: string, inputs: number[], shape: Shape, details?: OpDetails): number;
 }
 
+/** An ONNX node attribute, typed as ONNX types it. */
+export type OnnxAttribute =
+  { int: number } | { ints: readonly number[] } | { float: number } | { string: string };
+
+/**
+ * Where a layer writes the ONNX nodes that compute it in inference mode (src/export implements it).
+ * Tensors are names; activations are NCHW like the built modules, with a dynamic batch dimension.
+ */
+export interface OnnxGraph {
+  /** Appends a node of the default ONNX domain; returns the name of its (single) output. */
+  node(
+    opType: string,
+    inputs: readonly string[],
+    attributes?: Readonly<Record<string, OnnxAttribute>>,
+  ): string;
+  /** A float32 constant (an initializer); returns its name. */
+  constant(values: Float32Array | readonly number[], dims: readonly number[]): string;
+  /** An int64 constant (shapes, axes, pads). */
+  int64Constant(values: readonly number[]): string;
+  /** An initializer holding the layer's trained tensor of this state-dict name ('weight', 'pointwise.bias'), in PyTorch's layout. */
+  weight(name: string): string;
+}
+
 /** One input, one output. */
 export interface LayerDefinition<L extends LayerFields> {
   readonly kind: L['kind'];
@@ -140,6 +163,11 @@ export interface LayerDefinition<L extends LayerFields> {
   build(layer: L, input: Shape): Module;
   /** Keep rules of the primitive op kinds this file introduces (other files may emit them too). */
   readonly ops: Readonly<Record<string, KeepRule>>;
+  /**
+   * Its ONNX nodes on tensor `x` (NCHW, this layer's channels-last input shape `input`); returns the
+   * output tensor. A kind without it cannot be exported (the exporter names the layer).
+   */
+  onnx?(layer: L, x: string, graph: OnnxGraph, input: Shape): string;
 }
 
 /** Joins the outputs of a block's branches (which all receive the block's input). */
@@ -150,6 +178,8 @@ export interface MergeDefinition<M extends LayerFields> {
   /** The module running every branch on the input and merging their outputs in order. */
   build(merge: M, branches: [string, Sequential][]): Module;
   readonly ops: Readonly<Record<string, KeepRule>>;
+  /** Its ONNX nodes joining the branch outputs `xs` (NCHW) in order. */
+  onnx?(merge: M, xs: readonly string[], graph: OnnxGraph): string;
 }
 
 export type Size = number | Pair;

@@ -25,6 +25,7 @@ export const multiplyDefinition: MergeDefinition<MultiplyLayer> = {
   },
   lower: (_merge, xs, lowering, output) => lowering.emit('mul', xs, output),
   build: (_merge, branches) => new Merge('Multiply', branches),
+  onnx: (_merge, xs, graph) => xs.slice(1).reduce((sum, x) => graph.node('Mul', [sum, x]), xs[0]!),
   // libtorch's mul saves both factors; its backward makes one temporary of the product's size.
   ops: { mul: { ...KEEPS_NOTHING, input: true, backwardWorkspace: 0.5 } },
 };

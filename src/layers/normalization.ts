@@ -27,6 +27,11 @@ export const normalizationDefinition: LayerDefinition<NormalizationLayer> = {
   weights: () => [],
   lower: (_layer, x, lowering, output) => lowering.emit('normalize', [x], output),
   build: (layer) => new Normalization(layer.mean, layer.variance),
+  onnx(layer, x, graph) {
+    const perChannel = (values: number[]) => graph.constant(values, [1, values.length, 1, 1]);
+    const invStd = layer.variance.map((v) => 1 / Math.max(Math.sqrt(v), 1e-7));
+    return graph.node('Mul', [graph.node('Sub', [x, perChannel(layer.mean)]), perChannel(invStd)]);
+  },
   // It only ever sees the image, which needs no gradient.
   ops: { normalize: KEEPS_NOTHING },
 };

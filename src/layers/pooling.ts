@@ -3,7 +3,7 @@
 // padding 'same' divides by the number of real (unpadded) pixels; both as TensorFlow does.
 import { AveragePooling2D, MaxPooling2D } from '../nn/index.js';
 import { channelsOf, KEEPS_NOTHING, pair, type LayerDefinition, type Pair, type Size } from './layer.js';
-import { lowerPadding, windowOutput, type Window } from './window.js';
+import { lowerPadding, onnxWindow, windowOutput, type Window } from './window.js';
 
 interface PoolingFields {
   name: string;
@@ -61,11 +61,16 @@ const poolWindow = (layer: PoolingFields): Window => ({
   padding: layer.padding,
 });
 
+/**
+ * ONNX's MaxPool never picks its padding and AveragePool divides by the real pixels by default
+ * (count_include_pad 0): TensorFlow's rules, once the padding is explicit.
+ */
 function poolingDefinition<L extends MaxPooling2DLayer | AveragePooling2DLayer>(
   kind: L['kind'],
   opKind: string,
   Pool: typeof MaxPooling2D | typeof AveragePooling2D,
   ops: LayerDefinition<L>['ops'],
+  onnxOp: 'MaxPool' | 'AveragePool',
 ): LayerDefinition<L> {
   return {
     kind,
@@ -74,6 +79,7 @@ function poolingDefinition<L extends MaxPooling2DLayer | AveragePooling2DLayer>(
     lower: (layer, x, lowering, output) =>
       lowering.emit(opKind, [lowerPadding(x, lowering, poolWindow(layer))], output),
     build: (layer) => new Pool(layer.poolSize, { strides: layer.strides, padding: layer.padding }),
+    onnx: (layer, x, graph, input) => graph.node(onnxOp, [x], onnxWindow(poolWindow(layer), input)),
     ops,
   };
 }
@@ -86,6 +92,7 @@ export const maxPooling2dDefinition = poolingDefinition<MaxPooling2DLayer>(
   {
     maxpool: { ...KEEPS_NOTHING, input: true, bytesPerOutputElement: 8 },
   },
+  'MaxPool',
 );
 
 export const averagePooling2dDefinition = poolingDefinition<AveragePooling2DLayer>(
@@ -93,4 +100,5 @@ export const averagePooling2dDefinition = poolingDefinition<AveragePooling2DLaye
   'avgpool',
   AveragePooling2D,
   { avgpool: { ...KEEPS_NOTHING, input: true } },
+  'AveragePool',
 );

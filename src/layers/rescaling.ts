@@ -19,6 +19,11 @@ export const rescalingDefinition: LayerDefinition<RescalingLayer> = {
   weights: () => [],
   lower: (_layer, x, lowering, output) => lowering.emit('rescale', [x], output),
   build: (layer) => new Rescaling(layer.scale, layer.offset),
+  onnx: (layer, x, graph) =>
+    graph.node('Add', [
+      graph.node('Mul', [x, graph.constant([layer.scale], [])]),
+      graph.constant([layer.offset], []),
+    ]),
   // It only ever sees the image, which needs no gradient.
   ops: { rescale: KEEPS_NOTHING },
 };

@@ -36,6 +36,8 @@ export const reshapeDefinition: LayerDefinition<ReshapeLayer> = {
       throw new Error(`${layer.name}: the builder supports Reshape only from (C) to (1, 1, C)`);
     return new Unflatten();
   },
+  /** (C) to (1, 1, C) is [N, C] to [N, C, 1, 1] in NCHW, the only reshape the builder makes. */
+  onnx: (_layer, x, graph) => graph.node('Unsqueeze', [x, graph.int64Constant([2, 3])]),
   // A view: it shares its input's storage, keeps nothing, passes its gradient on.
   ops: { reshape: { ...KEEPS_NOTHING, gradientPassThrough: true } },
 };

@@ -2,7 +2,7 @@
 // normalisation or activation in between; the bias (if any) belongs to the pointwise step, as in Keras.
 import { SeparableConv2D } from '../nn/index.js';
 import { GLOROT_UNIFORM, type Initializer } from '../nn/initializers.js';
-import { lowerActivation, type ActivationName } from './activation.js';
+import { lowerActivation, onnxActivation, type ActivationName } from './activation.js';
 import { biasWeights, convFields, convWindow, type ConvOptions } from './conv-2d.js';
 import { depthwiseKernel } from './depthwise-conv-2d.js';
 import {
@@ -15,7 +15,7 @@ import {
   type Shape,
   type Size,
 } from './layer.js';
-import { lowerPadding, pixelsOf, windowOutput } from './window.js';
+import { lowerPadding, onnxConv, pixelsOf, windowOutput } from './window.js';
 
 export interface SeparableConv2DLayer {
   kind: 'SeparableConv2D';
@@ -101,6 +101,28 @@ export const separableConv2dDefinition: LayerDefinition<SeparableConv2DLayer> = 
       pointwiseInitializer: layer.pointwiseInitializer,
       biasInitializer: layer.biasInitializer,
     }),
+  /** A depthwise Conv (grouped by channel, no bias) then a 1x1 Conv. */
+  onnx(layer, x, graph, input) {
+    const depthwise = onnxConv(
+      graph,
+      x,
+      convWindow(layer),
+      input,
+      channelsOf(input),
+      graph.weight('depthwise.weight'),
+      null,
+    );
+    const pointwise = graph.node(
+      'Conv',
+      [
+        depthwise,
+        graph.weight('pointwise.weight'),
+        ...(layer.useBias ? [graph.weight('pointwise.bias')] : []),
+      ],
+      { kernel_shape: { ints: [1, 1] } },
+    );
+    return onnxActivation(layer.activation, pointwise, graph);
+  },
   // Its ops are two 'conv's (./conv-2d.ts).
   ops: {},
 };

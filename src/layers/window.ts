@@ -6,6 +6,8 @@ import {
   ShapeError,
   type LayerFields,
   type Lowering,
+  type OnnxAttribute,
+  type OnnxGraph,
   type Pair,
   type Padding,
   type Shape,
@@ -63,4 +65,40 @@ export function lowerPadding(x: number, lowering: Lowering, window: Window): num
 /** Output pixels per channel of a spatial shape (1 for a flat vector). */
 export function pixelsOf(shape: Shape): number {
   return shape.length === 3 ? shape[0] * shape[1] : 1;
+}
+
+/**
+ * ONNX's window attributes of a conv or pool on an input of `input` (channels-last): the padding
+ * resolved to explicit [top, left, bottom, right], so TensorFlow's asymmetric 'same' is exact.
+ */
+export function onnxWindow(window: Window, input: Shape): Record<string, OnnxAttribute> {
+  const pads = resolvePadding(
+    window.padding,
+    [input[0], input[1] ?? 1],
+    window.kernel,
+    window.strides,
+    window.dilation,
+  );
+  return {
+    kernel_shape: { ints: window.kernel },
+    strides: { ints: window.strides },
+    pads: { ints: [pads[0][0], pads[1][0], pads[0][1], pads[1][1]] },
+  };
+}
+
+/** An ONNX Conv of x with initializers `weight` and `bias` (if any), padded as the window says. */
+export function onnxConv(
+  graph: OnnxGraph,
+  x: string,
+  window: Window,
+  input: Shape,
+  groups: number,
+  weight: string,
+  bias: string | null,
+): string {
+  return graph.node('Conv', bias === null ? [x, weight] : [x, weight, bias], {
+    ...onnxWindow(window, input),
+    dilations: { ints: window.dilation },
+    group: { int: groups },
+  });
 }

@@ -30,6 +30,10 @@ export const zeroPadding2dDefinition: LayerDefinition<ZeroPadding2DLayer> = {
   weights: () => [],
   lower: (_layer, x, lowering, output) => lowering.emit('pad', [x], output),
   build: (layer) => new ZeroPadding2D(layer.padding),
+  onnx(layer, x, graph) {
+    const [[top, bottom], [left, right]] = layer.padding;
+    return graph.node('Pad', [x, graph.int64Constant([0, 0, top, left, 0, 0, bottom, right])]);
+  },
   // libtorch's constant_pad_nd keeps nothing but sizes.
   ops: { pad: KEEPS_NOTHING },
 };

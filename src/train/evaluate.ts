@@ -24,7 +24,6 @@ export async function evaluate(
   model.eval();
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let lossSum = 0;
-  let images = 0;
   try {
     for await (const batch of loader.epoch(epoch)) {
       const { loss, predicted } = noGrad(() =>
@@ -39,11 +38,16 @@ export async function evaluate(
       );
       lossSum += loss;
       predicted.forEach((p, i) => confusion[batch.labels[i]][p]++);
-      images += predicted.length;
     }
   } finally {
     model.train(wasTraining);
   }
+  return summarizeEvaluation(confusion, lossSum);
+}
+
+/** Loss, accuracy and per-class accuracy from a confusion matrix and the summed loss. */
+export function summarizeEvaluation(confusion: number[][], lossSum: number): Evaluation {
+  const images = confusion.flat().reduce((a, b) => a + b, 0);
   const correct = confusion.reduce((sum, row, i) => sum + row[i], 0);
   return {
     loss: images > 0 ? lossSum / images : NaN,

@@ -6,7 +6,7 @@ export {
   type TrainResult,
   type BatchProgress,
 } from './trainer.js';
-export { evaluate, type Evaluation } from './evaluate.js';
+export { evaluate, summarizeEvaluation, type Evaluation } from './evaluate.js';
 export {
   DEFAULT_TRAIN_CONFIG,
   parseFreeze,
@@ -28,3 +28,4 @@ export { trainStep, measureInference, type InferenceLatency } from './step.js';
 export { benchModel, type BenchOptions, type BenchResult } from './bench-model.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
+export { predictImages, type Prediction, type PredictOptions } from './predict.js';

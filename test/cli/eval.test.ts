@@ -3,27 +3,10 @@
 // re-estimated statistics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-
-/** Generated PCB data (40 train, 12 val, 20 test images) and a one-epoch xception-mini run on it. */
-async function trainedRun(extraArgs: string[]): Promise<{ dir: string; run: string; stdout: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'pe-eval-'));
-  const data = path.join(dir, 'pcb');
-  const run = path.join(dir, 'run');
-  assert.equal(
-    runCli(['data', 'synth', '--out', data, '--size', '32', '--count', '40,12,20', '--quiet']).status,
-    0,
-  );
-  const trained = runCli([
-    ...['train', '--model', 'xception-mini', '--data', data, '--input', '32', '--epochs', '1'],
-    ...['--out', run, ...extraArgs],
-  ]);
-  assert.equal(trained.status, 0, trained.stderr);
-  return { dir, run, stdout: trained.stdout };
-}
+import { trainedRun } from '../helpers/trained-run.js';
 
 test('eval reports a run on its test split, and with --recalibrate-bn re-estimates BatchNorm first', async () => {
   const { dir, run } = await trainedRun([]);
@@ -85,6 +68,38 @@ test('train --recalibrate-bn tests and saves with re-estimated statistics, which
       Math.abs(again.loss - summary.final.testLoss) < 1e-4,
       `re-estimating again from the same images changes nothing: loss ${again.loss} vs ${summary.final.testLoss}`,
     );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("eval --data evaluates someone else's folder whole, reads a lone test/ folder, follows links and matches classes by name", async () => {
+  const { dir, run } = await trainedRun([]);
+  try {
+    const data = path.join(dir, 'pcb');
+    const classes = (await readdir(path.join(data, 'train'))).sort();
+    // Class-per-folder, assembled from links to the training images: all 40 are evaluated.
+    const other = path.join(dir, 'other');
+    await mkdir(other);
+    for (const name of classes) await symlink(path.join(data, 'train', name), path.join(other, name));
+    const whole = runCli(['eval', run, '--data', other, '--json']);
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.equal(JSON.parse(whole.stdout).split, 'all');
+    assert.equal(JSON.parse(whole.stdout).images, 40);
+    assert.match(runCli(['eval', run, '--data', other]).stdout, /on all 40 images of /);
+
+    const lone = path.join(dir, 'lone');
+    await mkdir(lone);
+    await symlink(path.join(data, 'test'), path.join(lone, 'test'));
+    const loneResult = runCli(['eval', run, '--data', lone, '--json']);
+    assert.equal(loneResult.status, 0, loneResult.stderr);
+    assert.equal(JSON.parse(loneResult.stdout).images, 20);
+
+    await mkdir(path.join(other, 'scratch'));
+    await cp(path.join(data, 'test', classes[0]), path.join(other, 'scratch'), { recursive: true });
+    const extra = runCli(['eval', run, '--data', other]);
+    assert.equal(extra.status, 2);
+    assert.match(extra.stderr, /class folder\(s\) scratch that the model was not trained on/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

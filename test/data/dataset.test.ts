@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { classCounts, openDataset } from '../../src/data/dataset.js';
+import { classCounts, matchClasses, openDataset } from '../../src/data/dataset.js';
+import { SPLIT_NAMES } from '../../src/data/types.js';
 import { DataError } from '../../src/data/errors.js';
 import { splitCounts, type SplitRecord } from '../../src/data/split.js';
 import { removeDir, tempDir, writeBytes, writeClassFolders, writeImage } from './helpers.js';
@@ -96,4 +97,65 @@ test('missing, empty and class-less folders are clear errors', async () => {
   await writeClassFolders(join(root, 'unknownval', 'train'), { a: 3 });
   await writeClassFolders(join(root, 'unknownval', 'val'), { a: 1, z: 1 });
   await assert.rejects(openDataset(join(root, 'unknownval')), /class z that train\/ does not/);
+});
+
+test('a folder holding only test/<class> folders is that split, not one class named test', async () => {
+  const dir = join(root, 'lonetest');
+  await writeClassFolders(join(dir, 'test'), { '0': 3, '1': 2 });
+  const dataset = await openDataset(dir);
+  assert.equal(dataset.layout, 'pre-split');
+  assert.deepEqual(dataset.classNames, ['0', '1']);
+  assert.deepEqual(classCounts(dataset), { train: [0, 0], val: [0, 0], test: [3, 2] });
+});
+
+test('linked class and split folders are followed; a link to a folder containing the data is an error', async () => {
+  const elsewhere = join(root, 'elsewhere');
+  await writeClassFolders(elsewhere, { cat: 3, dog: 2 });
+  const dir = join(root, 'linked');
+  await writeClassFolders(dir, { bird: 2 });
+  await symlink(join(elsewhere, 'cat'), join(dir, 'cat'));
+  await symlink(join(elsewhere, 'dog'), join(dir, 'dog'));
+  const dataset = await openDataset(dir);
+  assert.deepEqual(dataset.classNames, ['bird', 'cat', 'dog']);
+  assert.equal(
+    SPLIT_NAMES.reduce((n, s) => n + dataset.splits[s].length, 0),
+    7,
+  );
+
+  const split = join(root, 'linkedsplit');
+  await mkdir(split);
+  await symlink(elsewhere, join(split, 'test'));
+  assert.deepEqual(classCounts(await openDataset(split)).test, [3, 2]);
+
+  const loop = join(root, 'loop');
+  await writeClassFolders(loop, { a: 2 });
+  await symlink(loop, join(loop, 'b'));
+  await assert.rejects(
+    openDataset(loop),
+    (e: Error) => e instanceof DataError && /is a link to .*which contains .*itself/.test(e.message),
+  );
+});
+
+test('matchClasses renumbers labels by class name and names a missing or extra class', async () => {
+  const dir = join(root, 'tomatch');
+  await writeClassFolders(join(dir, 'test'), { b: 1, c: 2 });
+  const matched = matchClasses(await openDataset(dir), ['c', 'b']);
+  assert.deepEqual(matched.classNames, ['c', 'b']);
+  assert.deepEqual(
+    matched.splits.test.map((s) => [s.path.includes(join('test', 'c')) ? 'c' : 'b', s.label]),
+    [
+      ['b', 1],
+      ['c', 0],
+      ['c', 0],
+    ],
+  );
+  assert.throws(
+    () => matchClasses(matched, ['a', 'b', 'c']),
+    (e: Error) => e instanceof DataError && /no folder for the model's class\(es\) a/.test(e.message),
+  );
+  assert.throws(
+    () => matchClasses(matched, ['b']),
+    (e: Error) =>
+      e instanceof DataError && /class folder\(s\) c that the model was not trained on/.test(e.message),
+  );
 });

@@ -1,0 +1,145 @@
+// An exported model evaluated in ONNX Runtime beside the model it came from: accuracy, loss and the
+// confusion matrix of each on the same images, how often their top-1 classes agree, the largest logit
+// difference, and inference latency of both at the same thread count.
+import { noGrad, randn, setNumThreads, getNumThreads, tidy } from '../engine/index.js';
+import type { Batch, DataLoader } from '../data/index.js';
+import { latencyStats, measureLatency, measureLatencyAsync, type LatencyStats } from '../measure/index.js';
+import type { Module } from '../nn/index.js';
+import { summarizeEvaluation, type Evaluation } from '../train/index.js';
+import { batchTensors } from '../train/batch.js';
+import type { OnnxSession } from './runtime.js';
+
+export interface OnnxComparison {
+  onnx: Evaluation;
+  reference: Evaluation;
+  /** Share of images whose top-1 class is the same in both. */
+  agreement: number;
+  maxLogitDelta: number;
+}
+
+export async function compareOnOnnx(
+  session: OnnxSession,
+  model: Module,
+  loader: DataLoader,
+  classes: number,
+  { channelsLast = false } = {},
+): Promise<OnnxComparison> {
+  const blank = () => Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const confusion = { onnx: blank(), reference: blank() };
+  const lossSum = { onnx: 0, reference: 0 };
+  let agreeing = 0;
+  let images = 0;
+  let maxLogitDelta = 0;
+  model.eval();
+  for await (const batch of loader.epoch(0)) {
+    const reference = noGrad(() =>
+      tidy(() => model.forward(batchTensors(batch, channelsLast).x).toFloat32Array()),
+    );
+    const onnx = await session.run(nchw(batch), [
+      batch.labels.length,
+      3,
+      loader.size.height,
+      loader.size.width,
+    ]);
+    for (let i = 0; i < batch.labels.length; i++) {
+      const label = batch.labels[i];
+      const row = (logits: Float32Array) => logits.subarray(i * classes, (i + 1) * classes);
+      const [a, b] = [row(onnx), row(reference)];
+      const [pa, pb] = [argmax(a), argmax(b)];
+      confusion.onnx[label][pa]++;
+      confusion.reference[label][pb]++;
+      lossSum.onnx += crossEntropy(a, label);
+      lossSum.reference += crossEntropy(b, label);
+      if (pa === pb) agreeing++;
+      for (let c = 0; c < classes; c++) maxLogitDelta = Math.max(maxLogitDelta, Math.abs(a[c] - b[c]));
+    }
+    images += batch.labels.length;
+  }
+  return {
+    onnx: summarizeEvaluation(confusion.onnx, lossSum.onnx),
+    reference: summarizeEvaluation(confusion.reference, lossSum.reference),
+    agreement: images > 0 ? agreeing / images : NaN,
+    maxLogitDelta,
+  };
+}
+
+export interface LatencyComparison {
+  threads: number;
+  /** Per batch of 1 and of 16, median and p95 in milliseconds. */
+  onnx: Record<'batch1' | 'batch16', LatencyStats>;
+  reference: Record<'batch1' | 'batch16', LatencyStats>;
+  /** reference / onnx median time: above 1, the ONNX model is faster. */
+  speedup: Record<'batch1' | 'batch16', number>;
+}
+
+/**
+ * Inference latency of the ONNX session and of the model on the same random input, batch 1 and 16,
+ * the engine limited to the session's threads meanwhile so both use the same cores.
+ */
+export async function compareLatency(
+  session: OnnxSession,
+  model: Module,
+  inputSize: number,
+  {
+    threads,
+    channelsLast = false,
+    iterations = 20,
+  }: { threads: number; channelsLast?: boolean; iterations?: number },
+): Promise<LatencyComparison> {
+  const before = getNumThreads();
+  setNumThreads(threads);
+  model.eval();
+  try {
+    const result = { onnx: {}, reference: {}, speedup: {} } as Omit<LatencyComparison, 'threads'>;
+    for (const n of [1, 16] as const) {
+      const key = n === 1 ? 'batch1' : 'batch16';
+      const shape = [n, 3, inputSize, inputSize];
+      result.reference[key] = noGrad(() =>
+        tidy(() => {
+          let x = randn(shape);
+          if (channelsLast) x = x.contiguous('channels_last');
+          return latencyStats(
+            measureLatency(() => tidy(() => model.forward(x).sum().item()), { warmup: 3, iterations }),
+          );
+        }),
+      );
+      const pixels = Float32Array.from(
+        { length: n * 3 * inputSize * inputSize },
+        () => Math.random() * 2 - 1,
+      );
+      result.onnx[key] = latencyStats(
+        await measureLatencyAsync(() => session.run(pixels, shape), { warmup: 3, iterations }),
+      );
+      result.speedup[key] = result.reference[key].median / result.onnx[key].median;
+    }
+    return { threads, ...result };
+  } finally {
+    setNumThreads(before);
+  }
+}
+
+/** The batch's pixels in NCHW order (a copy only when the loader wrote NHWC). */
+function nchw(batch: Batch): Float32Array {
+  if (batch.layout === 'nchw') return batch.images;
+  const [n, h, w, c] = batch.shape;
+  const out = new Float32Array(batch.images.length);
+  for (let i = 0; i < n; i++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let k = 0; k < c; k++)
+          out[((i * c + k) * h + y) * w + x] = batch.images[((i * h + y) * w + x) * c + k];
+  return out;
+}
+
+function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** -log softmax(logits)[label], computed stably. */
+function crossEntropy(logits: Float32Array, label: number): number {
+  const max = Math.max(...logits);
+  const sum = logits.reduce((s, v) => s + Math.exp(v - max), 0);
+  return Math.log(sum) + max - logits[label];
+}
