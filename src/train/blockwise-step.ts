@@ -127,7 +127,7 @@ function segmentStep(
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     if (i < first) {
-      const next = noGrad(() => segment.module.forward(h));
+      const next = noGrad(() => run(segment, h));
       releaseIntermediate(h, x);
       h = next;
       continue;
@@ -138,7 +138,7 @@ function segmentStep(
     if (input !== h && saved[i - 1]!.output === null) h.dispose();
     const recompute = checkpoint && i < lastIndex;
     const rng = recompute && segment.random ? getRngState() : null;
-    const output = recompute ? noGrad(() => segment.module.forward(input)) : segment.module.forward(input);
+    const output = recompute ? noGrad(() => run(segment, input)) : run(segment, input);
     saved[i] = { input, output: recompute ? null : output, rng };
     h = output;
   }
@@ -182,5 +182,14 @@ function segmentStep(
 /** The segment's forward again, recording gradients, with the random draws of its first run. */
 function rerun(segment: TrainingSegment, input: Tensor, rng: Tensor | null): Tensor {
   if (rng) setRngState(rng);
-  return segment.module.forward(input);
+  return run(segment, input);
+}
+
+/**
+ * The segment's forward in a scope of its own: handles on its intermediates (a separable conv's
+ * depthwise output, say) are dropped when it returns. Autograd keeps what backward needs; the rest is
+ * freed now, not when the whole step ends.
+ */
+function run(segment: TrainingSegment, input: Tensor): Tensor {
+  return tidy(() => segment.module.forward(input));
 }
