@@ -11,7 +11,7 @@
 import type { ModelDescription } from '../models/description.js';
 import { segmentsOf } from '../models/segments.js';
 import { ADAM, inferencePeak, simulate, type OptimizerModel, type TrainingMemory } from './memory.js';
-import { DEFAULT_MEMORY_PLAN, candidatePlans, formatMemoryPlan, type MemoryPlan } from './memory-plan.js';
+import { candidatePlans, type MemoryPlan } from './memory-plan.js';
 import { lowerToOps, type OpGraph } from './ops.js';
 
 const BYTES = 4;
@@ -287,5 +287,3 @@ export function choosePlan(
   const smallest = all.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
   return { chosen: all.find((p) => p.peakBytes <= budgetBytes) ?? null, smallest, all };
 }
-
-export { DEFAULT_MEMORY_PLAN, formatMemoryPlan };
