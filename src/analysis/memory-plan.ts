@@ -68,13 +68,16 @@ export function isDefaultPlan(plan: MemoryPlan): boolean {
   return formatMemoryPlan(plan) === formatMemoryPlan(DEFAULT_MEMORY_PLAN);
 }
 
-/** Every plan worth considering for a batch: both checkpoint and optimizer modes × micro-batch counts 1, 2, 4, … ≤ batch. */
+/**
+ * Every plan worth considering for a batch: checkpointing or not × micro-batch counts 1, 2, 4, … ≤
+ * batch, the optimizer in backward only without micro-batches (with them, gradients must accumulate
+ * over the whole batch first, so it saves nothing).
+ */
 export function candidatePlans(batchSize: number): MemoryPlan[] {
-  const counts: number[] = [];
-  for (let k = 1; k <= batchSize; k *= 2) counts.push(k);
-  return counts.flatMap((microbatch) =>
-    CHECKPOINTS.flatMap((checkpoint) =>
-      OPTIMIZERS.map((optimizer) => ({ checkpoint, microbatch, optimizer })),
-    ),
-  );
+  const plans: MemoryPlan[] = [];
+  for (let microbatch = 1; microbatch <= batchSize; microbatch *= 2)
+    for (const checkpoint of CHECKPOINTS)
+      for (const optimizer of microbatch === 1 ? OPTIMIZERS : (['after-backward'] as const))
+        plans.push({ checkpoint, microbatch, optimizer });
+  return plans;
 }
