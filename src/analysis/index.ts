@@ -29,6 +29,8 @@ export {
 } from './memory-plan.js';
 export {
   MICROBATCH_OVERHEAD,
+  PREDICTION_MARGIN,
+  budgetFor,
   choosePlan,
   predictPlan,
   predictPlans,

@@ -3,6 +3,8 @@
 // predicted goes into run.json beside the measured peak.
 import {
   ADAM,
+  PREDICTION_MARGIN,
+  budgetFor,
   choosePlan,
   formatMemoryPlan,
   predictPlan,
@@ -87,7 +89,8 @@ export function chooseMemoryPlan(
     if (!choice.chosen)
       throw new TrainInputError(
         `no memory plan trains ${description.name} at batch ${config.batchSize} within --memory-budget ${mb(config.memoryBudgetBytes)}: ` +
-          `the smallest predicted peak is ${describePeak(choice.smallest)} with ${formatMemoryPlan(choice.smallest.plan)}; ` +
+          `the smallest predicted peak is ${describePeak(choice.smallest)} with ${formatMemoryPlan(choice.smallest.plan)}, ` +
+          `which needs a budget of at least ${mb(budgetFor(choice.smallest.peakBytes))} (the prediction + ${100 * PREDICTION_MARGIN}%); ` +
           'raise the budget, or lower --batch or --input',
       );
     prediction = choice.chosen;

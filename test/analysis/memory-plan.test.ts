@@ -9,6 +9,7 @@ import {
   formatMemoryPlan,
   parseMemoryPlan,
   predictPlan,
+  budgetFor,
 } from '../../src/analysis/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { chooseMemoryPlan } from '../../src/train/memory-choice.js';
@@ -71,22 +72,22 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     assert.ok(byPlan.get('checkpoint=none,microbatch=4,optimizer=after-backward')!.relativeStepTime > 1);
   });
 
-  it('any budget from the smallest peak up gets the fastest plan that fits', () => {
+  it('any budget from the smallest peak (+ the margin) up gets the fastest plan that fits', () => {
     for (let i = 0; i <= 5; i++) {
-      const budget = smallest + ((largest - smallest) * i) / 5;
+      const budget = budgetFor(smallest) + ((budgetFor(largest) - budgetFor(smallest)) * i) / 5;
       const { chosen } = choosePlan(description, budget, options);
-      assert.ok(chosen && chosen.peakBytes <= budget);
+      assert.ok(chosen && budgetFor(chosen.peakBytes) <= budget);
       const faster = plans.filter((p) => p.relativeStepTime < chosen.relativeStepTime);
       assert.ok(
-        faster.every((p) => p.peakBytes > budget),
+        faster.every((p) => budgetFor(p.peakBytes) > budget),
         'no faster plan fits',
       );
     }
   });
 
   it('below the smallest peak the run is refused, naming that peak and what it holds', () => {
-    assert.equal(choosePlan(description, smallest - 1, options).chosen, null);
-    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: smallest - 1 };
+    assert.equal(choosePlan(description, budgetFor(smallest) - 1, options).chosen, null);
+    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budgetFor(smallest) - 1 };
     assert.throws(
       () => chooseMemoryPlan(config, description),
       (error: Error) =>
