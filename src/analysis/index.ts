@@ -18,3 +18,23 @@ export {
   type TrainingMemory,
 } from './memory.js';
 export { summarize, type ModelSummary } from './summary.js';
+export {
+  DEFAULT_MEMORY_PLAN,
+  MemoryPlanError,
+  candidatePlans,
+  formatMemoryPlan,
+  isDefaultPlan,
+  parseMemoryPlan,
+  type MemoryPlan,
+} from './memory-plan.js';
+export {
+  MICROBATCH_OVERHEAD,
+  PREDICTION_MARGIN,
+  budgetFor,
+  choosePlan,
+  predictPlan,
+  predictPlans,
+  type PlanChoice,
+  type PlanOptions,
+  type PlanPrediction,
+} from './plan-memory.js';

@@ -52,6 +52,11 @@ export interface MemoryOptions {
   gradientsPersist?: boolean;
   /** The engine keeps every forward output until the step ends (e.g. a scope disposing at the end). */
   keepAllForwardOutputs?: boolean;
+  /**
+   * Optimizer step in backward: ops (indices) at which a block starts; when backward has run one, the
+   * block's parameter gradients are applied and freed (with the optimizer's temporaries).
+   */
+  applyInBackwardAt?: ReadonlySet<number>;
   /** Called with the bytes in use at every op, forward and backward, e.g. to plot or calibrate. */
   trace?: (event: {
     phase: 'forward' | 'backward' | 'optimizer';
@@ -296,6 +301,11 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
       current += op.trainableParams * BYTES;
     }
     observe(current + workspace(op, 'backward'), 'backward', op.layer, op.kind);
+    if (!gradientsPersist && options.applyInBackwardAt?.has(i)) {
+      observe(current + optimizer.stepTemporaries * largestLayerParams * BYTES, 'optimizer', op.layer);
+      current -= paramGradsSoFar;
+      paramGradsSoFar = 0;
+    }
     releaseGrad(storage[op.output]!);
     current -= extraBytes(op);
     for (const [st, keepers] of keptBy) {

@@ -1,7 +1,9 @@
 // `pareto-edge bench MODEL`: training-step and inference timings and peak memory on random inputs.
 import type { Command } from 'commander';
 import { benchModel, type BenchOptions, type BenchResult } from '../train/bench-model.js';
-import { integer, threadCount, threadsHelp } from './parse.js';
+import { byteSize, integer, memoryPlan, threadCount, threadsHelp } from './parse.js';
+import { MEMORY_BUDGET_HELP, MEMORY_PLAN_HELP } from './train.js';
+import { UsageError } from './errors.js';
 
 export function registerBench(program: Command): void {
   program
@@ -14,8 +16,12 @@ export function registerBench(program: Command): void {
     .option('--classes <n>', 'classes of the head', integer({ min: 2 }), 2)
     .option('--threads <n>', threadsHelp('intra-op threads', 'every core'), threadCount)
     .option('--channels-last', 'NHWC memory format')
+    .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
+    .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
     .option('--json', 'print the result as JSON')
     .action((model: string, flags: BenchOptions & { json?: boolean }) => {
+      if (flags.memoryPlan && flags.memoryBudget !== undefined)
+        throw new UsageError('--memory-plan and --memory-budget both choose the memory plan: give one');
       const result = benchModel(model, flags);
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else process.stdout.write(formatBench(result));
@@ -29,6 +35,7 @@ function formatBench(r: BenchResult): string {
     `  training step  median ${r.train.stepMs.median.toFixed(1)} ms (p95 ${r.train.stepMs.p95.toFixed(1)}), ${r.train.imagesPerS.toFixed(1)} images/s`,
     `  inference      median ${r.infer.batchMs.median.toFixed(1)} ms per batch (p95 ${r.infer.batchMs.p95.toFixed(1)})`,
     `  memory         peak tensors ${(r.memory.peakTensorBytes / MiB).toFixed(0)} MiB, peak RSS ${(r.memory.peakRssBytes / MiB).toFixed(0)} MiB`,
+    `  memory plan    ${r.memoryPlan.plan}: predicted peak ${(r.memoryPlan.predictedPeakBytes / MiB).toFixed(0)} MiB, step time ×${r.memoryPlan.predictedRelativeStepTime.toFixed(2)}`,
     '',
   ].join('\n');
 }

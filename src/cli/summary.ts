@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { MEMORY_PRESETS, type MemoryPresetName } from '../analysis/memory.js';
 import { summarize, type ModelSummary } from '../analysis/summary.js';
+import { formatMemoryPlan, predictPlans, type PlanPrediction } from '../analysis/index.js';
 import { describeModel, type ModelOptions } from '../zoo/registry.js';
 import { UsageError } from './errors.js';
 import { integer, positiveNumber } from './parse.js';
@@ -16,6 +17,7 @@ interface SummaryCliOptions {
   memoryModel: string;
   json?: boolean;
   describe?: boolean;
+  memoryPlans?: boolean;
 }
 
 export function registerSummary(program: Command): void {
@@ -41,6 +43,10 @@ export function registerSummary(program: Command): void {
         .join('; ')}`,
       'pareto-edge',
     )
+    .option(
+      '--memory-plans',
+      "each memory plan's predicted peak and step time at --batch, instead of the layer table (docs/memory.md)",
+    )
     .option('--json', 'print the summary as JSON')
     .option('--describe', 'print the architecture description (JSON) instead of the summary')
     .action((model: string, options: SummaryCliOptions) => {
@@ -58,6 +64,19 @@ export function registerSummary(program: Command): void {
       const description = describeModel(model, modelOptions);
       if (options.describe) {
         process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
+        return;
+      }
+      if (options.memoryPlans) {
+        const plans = predictPlans(description, { batchSize: options.batch });
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(
+                plans.map((p) => ({ ...p, plan: formatMemoryPlan(p.plan) })),
+                null,
+                2,
+              )}\n`
+            : formatPlans(description.name, options.batch, plans),
+        );
         return;
       }
       const summary = summarize(description, { batchSize: options.batch, preset });
@@ -121,4 +140,29 @@ function formatSummary(s: ModelSummary): string {
     `Inference activations peak at batch ${m.batchSize}: ${mb(m.inferenceActivationPeakBytes)}\n`,
   ];
   return out.join('');
+}
+
+/** One row per plan, fastest first: predicted peak, what it holds, relative step time. */
+function formatPlans(model: string, batch: number, plans: PlanPrediction[]): string {
+  const rows = plans.map((p) => [
+    formatMemoryPlan(p.plan),
+    mb(p.peakBytes),
+    `×${p.relativeStepTime.toFixed(2)}`,
+    mb(p.parts.weightsBytes + p.parts.optimizerStateBytes),
+    mb(p.parts.otherBytes + p.parts.inputBytes),
+    p.peakAt,
+  ]);
+  const header = ['Memory plan', 'Peak', 'Step time', 'Weights+state', 'Rest', 'Peak during'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd() + '\n';
+  return [
+    `Predicted training step of ${model} at batch ${batch} (float32, Adam) under each memory plan, fastest first.\n`,
+    'Step time is relative to the default plan, from MACs (+5% per extra micro-batch, an assumption).\n',
+    line(header),
+    ...rows.map(line),
+  ].join('');
 }

@@ -2,8 +2,10 @@
 // accuracy, images/s and tensor memory; elsewhere (logs, CI) one plain line per epoch.
 import cliProgress from 'cli-progress';
 import type { TrainEvents } from '../train/index.js';
+import { isDefaultPlan } from '../analysis/index.js';
 
 const MiB = 1024 * 1024;
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function trainProgress(stream: NodeJS.WriteStream = process.stderr): TrainEvents {
   const interactive = stream.isTTY === true && !process.env.CI;
@@ -16,6 +18,14 @@ export function trainProgress(stream: NodeJS.WriteStream = process.stderr): Trai
       const resumed = info.epochsDone > 0 ? `, resuming after epoch ${info.epochsDone}` : '';
       line(
         `training ${info.model} (${info.params.total.toLocaleString('en-US')} params) on ${info.trainImages} images in ${info.classes.length} classes → ${info.runDir}${resumed}`,
+      );
+    },
+    memoryPlan({ record, plan }) {
+      if (record.budgetBytes === null && isDefaultPlan(plan)) return;
+      const budget =
+        record.budgetBytes === null ? '' : ` (fastest within --memory-budget ${mb(record.budgetBytes)})`;
+      line(
+        `memory plan ${record.plan}${budget}: predicted peak ${mb(record.predictedPeakBytes)}, step time ×${record.predictedRelativeStepTime.toFixed(2)} of the default plan`,
       );
     },
     batch(p) {

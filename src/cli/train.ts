@@ -5,7 +5,8 @@ import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConf
 import { UsageError } from './errors.js';
 import { isModelFile } from '../zoo/model-file.js';
 import { trainProgress } from './train-progress.js';
-import { integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import { byteSize, integer, memoryPlan, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import type { MemoryPlan } from '../analysis/index.js';
 import { formatRunSummary } from './run-format.js';
 
 /** Shared with `compare`, which passes the flag on to every run. */
@@ -36,8 +37,16 @@ interface TrainFlags {
   dropBackground?: boolean;
   alpha?: number;
   recalibrateBn?: boolean;
+  memoryPlan?: MemoryPlan;
+  memoryBudget?: number;
   json?: boolean;
 }
+
+/** Shared with `bench` (and `compare`). */
+export const MEMORY_PLAN_HELP =
+  'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
+export const MEMORY_BUDGET_HELP =
+  'pick the fastest memory plan whose predicted peak fits, e.g. 200MB (refused, naming the smallest peak, when none fits)';
 
 export function registerTrain(program: Command): void {
   const d = DEFAULT_TRAIN_CONFIG;
@@ -75,6 +84,8 @@ export function registerTrain(program: Command): void {
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
     .option('--alpha <a>', 'MobileNetV2 width multiplier', positiveNumber)
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
+    .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
+    .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);
@@ -93,6 +104,11 @@ export function registerTrain(program: Command): void {
 function toConfig(flags: TrainFlags): TrainConfig {
   if (!['adam', 'adamw', 'sgd'].includes(flags.optimizer)) {
     throw new UsageError(`--optimizer must be adam, adamw or sgd, got "${flags.optimizer}"`);
+  }
+  if (flags.memoryPlan && flags.memoryBudget !== undefined) {
+    throw new UsageError(
+      '--memory-plan and --memory-budget both choose the memory plan: give the plan, or the budget to choose it',
+    );
   }
   if (flags.keepHead && !flags.initFrom) {
     throw new UsageError(
@@ -124,5 +140,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
     keepHead: flags.keepHead ?? false,
     freeze: parseFreeze(flags.freeze),
     recalibrateBatchNorm: flags.recalibrateBn ?? false,
+    memoryPlan: flags.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
+    memoryBudgetBytes: flags.memoryBudget ?? null,
   };
 }

@@ -36,9 +36,26 @@ export abstract class Optimizer {
 
   /** Applies one update from the accumulated gradients; parameters without one are left alone. */
   update(): void {
+    this.beginStep();
+    this.applyUpdates(this.parameters.map(([, p]) => p));
+  }
+
+  /**
+   * Counts a new step without updating anything: an update applied part by part (applyUpdates for
+   * each block as soon as its gradients are complete, the "optimizer step in backward") is one step.
+   */
+  beginStep(): void {
     this.step++;
+  }
+
+  /**
+   * Updates these parameters (all of them the optimizer's) from their gradients, in the order given;
+   * parameters without a gradient are left alone. update() is beginStep() then this on every parameter.
+   */
+  applyUpdates(parameters: readonly Tensor[]): void {
     noGrad(() => {
-      for (const [name, p] of this.parameters) {
+      for (const p of parameters) {
+        const name = this.nameOf(p);
         const grad = p.grad;
         if (grad === null) continue;
         try {
@@ -48,6 +65,16 @@ export abstract class Optimizer {
         }
       }
     });
+  }
+
+  #names: Map<Tensor, string> | null = null;
+
+  private nameOf(parameter: Tensor): string {
+    this.#names ??= new Map(this.parameters.map(([name, p]) => [p, name]));
+    const name = this.#names.get(parameter);
+    if (name === undefined)
+      throw new RangeError('applyUpdates() was given a tensor this optimizer does not own');
+    return name;
   }
 
   protected abstract updateParameter(name: string, parameter: Tensor, grad: Tensor): void;

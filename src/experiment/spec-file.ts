@@ -44,6 +44,12 @@ const trainSettings = z.strictObject({
   freeze,
   latencyIterations: wholeNumber,
   recalibrateBatchNorm: z.boolean(),
+  memoryPlan: z.strictObject({
+    checkpoint: z.enum(['none', 'blocks']),
+    microbatch: wholeNumber,
+    optimizer: z.enum(['after-backward', 'in-backward']),
+  }),
+  memoryBudgetBytes: wholeNumber.nullable(),
 }) satisfies z.ZodType<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 
 const modelName = z.string().refine((name) => modelNames().includes(name) || isModelFile(name), {

@@ -12,3 +12,4 @@ export {
 export { block, branch, residual, sequence } from './nodes.js';
 export { findNode, layersOf, mapNodes, namesOf, nodesOf, requireNode, type Visit } from './walk.js';
 export { buildModel, DescribedModel } from './build.js';
+export { segmentsOf, type Segment } from './segments.js';

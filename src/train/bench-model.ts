@@ -1,5 +1,5 @@
 // A model's training-step and inference timings and peak memory on random inputs: the work behind
-// `pareto-edge bench` and the benchmarks' pareto-edge side. It times trainStep, the trainer's own step.
+// `pareto-edge bench` and the benchmarks' pareto-edge side. It times planStep, the trainer's own step.
 import os from 'node:os';
 import {
   Adam,
@@ -26,7 +26,10 @@ import {
   type LatencyStats,
   type Summary,
 } from '../measure/index.js';
-import { trainStep } from './step.js';
+import { planStep } from './blockwise-step.js';
+import { DEFAULT_TRAIN_CONFIG } from './config.js';
+import { chooseMemoryPlan, type RunMemory } from './memory-choice.js';
+import type { MemoryPlan } from '../analysis/index.js';
 
 export interface BenchOptions {
   /** Input side in pixels. */
@@ -40,6 +43,10 @@ export interface BenchOptions {
   threads?: number;
   /** NHWC memory format for the inputs. */
   channelsLast?: boolean;
+  /** How the step spends memory (default: the ordinary step). */
+  memoryPlan?: MemoryPlan;
+  /** Use the fastest plan whose predicted peak fits (instead of memoryPlan). */
+  memoryBudget?: number;
 }
 
 export interface BenchResult {
@@ -56,6 +63,8 @@ export interface BenchResult {
    * process lifetime when the kernel did not let us reset it (peakRssIsProcessLifetime).
    */
   memory: { peakTensorBytes: number; peakRssBytes: number; peakRssIsProcessLifetime: boolean };
+  /** The memory plan timed, and what was predicted for it. */
+  memoryPlan: RunMemory;
 }
 
 /**
@@ -68,6 +77,15 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
     inputSize: options.input,
     includePreprocessing: false,
   });
+  const memory = chooseMemoryPlan(
+    {
+      ...DEFAULT_TRAIN_CONFIG,
+      batchSize: options.batch,
+      memoryPlan: options.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
+      memoryBudgetBytes: options.memoryBudget ?? null,
+    },
+    description,
+  );
   const threads = options.threads ?? os.availableParallelism();
   setNumThreads(threads);
   manualSeed(0);
@@ -80,7 +98,7 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
   try {
     const rssResetProblem = resetPeakRss();
     resetPeakMemory();
-    const step = () => trainStep(model, optimizer, x, y);
+    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan));
     const train = measureLatency(step, { warmup: 3, iterations: options.steps });
     const peakTensorBytes = memoryStats().peakBytes;
     const peakRssBytes = readProcessMemoryStatus()?.hwmBytes ?? process.memoryUsage.rss();
@@ -106,6 +124,7 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
       },
       infer: { batchMs: latencyStats(infer), imagesPerS: (options.batch * 1000) / infer.medianMs },
       memory: { peakTensorBytes, peakRssBytes, peakRssIsProcessLifetime: rssResetProblem !== null },
+      memoryPlan: { ...memory.record, measuredPeakBytes: peakTensorBytes },
     };
   } finally {
     optimizer.dispose();

@@ -1,5 +1,6 @@
 // What a training run is asked to do. Saved in run.json so a run can be resumed, compared and
 // repeated; everything that changes the numbers is here, with Keras' defaults where the paper used Keras.
+import { DEFAULT_MEMORY_PLAN, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
@@ -60,6 +61,10 @@ export interface TrainConfig {
    * and saving (off by default: Keras, and the paper, test with the moving statistics).
    */
   recalibrateBatchNorm: boolean;
+  /** How a step spends memory (checkpointing, micro-batches, optimizer in backward): src/analysis/memory-plan.ts. */
+  memoryPlan: MemoryPlan;
+  /** When set, the fastest plan whose predicted peak fits replaces memoryPlan. */
+  memoryBudgetBytes: number | null;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
@@ -84,6 +89,8 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   freeze: 'none',
   latencyIterations: 20,
   recalibrateBatchNorm: false,
+  memoryPlan: DEFAULT_MEMORY_PLAN,
+  memoryBudgetBytes: null,
 };
 
 /** The learning rate for an epoch (0-based) under a schedule. */

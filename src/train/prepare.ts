@@ -9,6 +9,7 @@ import { resumeMismatches, RESUME_MAY_CHANGE } from './config.js';
 import { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
 import { TrainInputError } from './errors.js';
 import { requireWritableDirectory } from '../util/output-dir.js';
+import { chooseMemoryPlan, type MemoryChoice } from './memory-choice.js';
 
 export interface PreparedRun {
   description: ModelDescription;
@@ -17,6 +18,7 @@ export interface PreparedRun {
   runDir: RunDir;
   existing: RunRecord | null;
   initFrom: RunRecord | null;
+  memory: MemoryChoice;
 }
 
 export interface PrepareOptions {
@@ -35,11 +37,12 @@ export async function prepareRun(
   const description = given
     ? checkGivenDescription(given, config, dataset)
     : describe(config, dataset.classNames.length);
+  const memory = chooseMemoryPlan(config, description);
   const initFrom = config.initFrom ? await checkInitFrom(config, dataset) : null;
   const runDir = new RunDir(outDir);
   await requireWritableDirectory(outDir, '--out');
   const existing = await checkRunDir(runDir, config, resume);
-  return { description, dataDir: dataset.root, dataset, runDir, existing, initFrom };
+  return { description, dataDir: dataset.root, dataset, runDir, existing, initFrom, memory };
 }
 
 function describe(config: TrainConfig, classes: number): ModelDescription {

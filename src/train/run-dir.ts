@@ -8,6 +8,7 @@ import type { ModelDescription } from '../models/description.js';
 import type { TrainConfig } from './config.js';
 import type { EpochRecord } from '../measure/index.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
+import type { RunMemory } from './memory-choice.js';
 import { historyCsv } from './history-csv.js';
 import { TrainInputError } from './errors.js';
 
@@ -44,6 +45,8 @@ export interface RunRecord {
   updatedAt: string;
   /** Present once the run has finished. */
   summary?: RunSummary;
+  /** The memory plan used, its predicted peak and (after an epoch) the measured one. */
+  memory?: RunMemory;
   /** Per-class test accuracy and the confusion matrix, once finished. */
   test?: { perClassAccuracy: number[]; confusion: number[][] };
 }

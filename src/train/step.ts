@@ -8,12 +8,19 @@ import type { LatencyStats } from '../measure/index.js';
  * Forward, cross-entropy on logits, backward and the optimizer update, in one tidy() scope.
  * Returns the batch's mean loss and how many predictions were right.
  */
+export interface StepResult {
+  /** The batch's mean loss. */
+  loss: number;
+  /** How many predictions were right. */
+  correct: number;
+}
+
 export function trainStep(
   model: { forward(x: Tensor): Tensor },
   optimizer: Optimizer,
   x: Tensor,
   y: Tensor,
-): { loss: number; correct: number } {
+): StepResult {
   return tidy(() => {
     const logits = model.forward(x);
     const loss = F.crossEntropy(logits, y);

@@ -33,7 +33,9 @@ import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from 
 import { evaluate, type Evaluation } from './evaluate.js';
 import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
-import { trainStep, measureInference, type InferenceLatency } from './step.js';
+import { measureInference, type InferenceLatency } from './step.js';
+import { planStep } from './blockwise-step.js';
+import type { MemoryChoice } from './memory-choice.js';
 import { initFromRun, applyFreeze } from './transfer.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
 
@@ -62,6 +64,8 @@ export interface TrainEvents {
   batch?(progress: BatchProgress): void;
   epoch?(record: EpochRecord, measurement: EpochMeasurement): void;
   phase?(text: string): void;
+  /** The memory plan the run uses and its prediction, before the first epoch. */
+  memoryPlan?(choice: MemoryChoice): void;
 }
 
 export interface TrainOptions {
@@ -156,6 +160,7 @@ async function runEpochs(
   record.config = config;
   record.identity = options.identity ?? record.identity ?? identityOf(config);
   record.status = 'running';
+  record.memory = { ...prepared.memory.record, ...pickMeasured(record.memory) };
   await runDir.writeModel(description);
   await runDir.writeRecord(record);
 
@@ -220,11 +225,13 @@ async function trainAndTest(
     epochs: config.epochs,
     batchesPerEpoch: loaders.train.batchesPerEpoch,
   });
+  events?.memoryPlan?.(prepared.memory);
 
   for (let epoch = progress.epochsDone; epoch < config.epochs && !progress.stopped; epoch++) {
     optimizer.learningRate = learningRateAt(config, epoch);
     const { loss, accuracy, measurement } = await trainEpoch(
       config,
+      prepared.memory,
       model,
       optimizer,
       loaders,
@@ -244,6 +251,10 @@ async function trainAndTest(
       ...epochRecordFields(measurement),
     };
     progress = updateProgress(progress, epochRecord, config);
+    record.memory!.measuredPeakBytes = Math.max(
+      record.memory!.measuredPeakBytes ?? 0,
+      measurement.peakTensorBytes,
+    );
     await saveCheckpoint(runDir.checkpoint, model, optimizer, progress);
     await runDir.writeHistory(progress.history);
     await runDir.writeRecord(record);
@@ -286,6 +297,7 @@ async function trainAndTest(
 
 async function trainEpoch(
   config: TrainConfig,
+  memory: MemoryChoice,
   model: DescribedModel,
   optimizer: Optimizer,
   loaders: LoaderSet,
@@ -304,7 +316,7 @@ async function trainEpoch(
   for await (const batch of loaders.train.epoch(epoch)) {
     const step = tidy(() => {
       const { x, y } = batchTensors(batch, config.channelsLast);
-      return trainStep(model, optimizer, x, y);
+      return planStep(model, optimizer, x, y, memory.plan);
     });
     const n = batch.labels.length;
     lossSum += step.loss * n;
@@ -325,6 +337,11 @@ async function trainEpoch(
   const measurement = meter.stop();
   if (images === 0) throw new Error('the training loader produced no images (every file unreadable?)');
   return { loss: lossSum / images, accuracy: correct / images, measurement };
+}
+
+/** A resumed run keeps the peak measured in its earlier sessions. */
+function pickMeasured(memory: RunRecord['memory']): Partial<NonNullable<RunRecord['memory']>> {
+  return memory?.measuredPeakBytes !== undefined ? { measuredPeakBytes: memory.measuredPeakBytes } : {};
 }
 
 function updateProgress(progress: Progress, record: EpochRecord, config: TrainConfig): Progress {

@@ -1,0 +1,108 @@
+// Which memory plan a run uses: the one asked for (--memory-plan), or the fastest whose predicted peak
+// fits --memory-budget; refused before anything is written when none fits. What was chosen and
+// predicted goes into run.json beside the measured peak.
+import {
+  ADAM,
+  PREDICTION_MARGIN,
+  budgetFor,
+  choosePlan,
+  formatMemoryPlan,
+  predictPlan,
+  sgd,
+  type MemoryPlan,
+  type OptimizerModel,
+  type PlanPrediction,
+} from '../analysis/index.js';
+import { nodesOf, segmentsOf, type ModelDescription } from '../models/index.js';
+import type { Freeze, TrainConfig } from './config.js';
+import { TrainInputError } from './errors.js';
+
+/** What run.json records about memory (measuredPeakBytes once an epoch has run). */
+export interface RunMemory {
+  /** The plan, as --memory-plan writes it. */
+  plan: string;
+  /** --memory-budget, or null when the plan was asked for. */
+  budgetBytes: number | null;
+  predictedPeakBytes: number;
+  /** Predicted step time relative to the default plan's. */
+  predictedRelativeStepTime: number;
+  measuredPeakBytes?: number;
+}
+
+export interface MemoryChoice {
+  plan: MemoryPlan;
+  prediction: PlanPrediction;
+  record: RunMemory;
+}
+
+/** The optimizer as the memory model sees it. */
+export function optimizerModel(config: Pick<TrainConfig, 'optimizer' | 'momentum'>): OptimizerModel {
+  return config.optimizer === 'sgd' ? sgd({ momentum: config.momentum }) : ADAM;
+}
+
+/** Leading segments that --freeze leaves without trainable parameters (as applyFreeze freezes them). */
+export function frozenSegments(description: ModelDescription, freeze: Freeze): number {
+  const segments = segmentsOf(description.layers);
+  const head = segments.length - 1;
+  if (freeze === 'none') return 0;
+  if (freeze === 'backbone' || freeze.lastBlocks === 0) return head;
+  const blocks = nodesOf(description.layers).filter(
+    ({ node }) => 'role' in node && (node.role === 'block' || node.role === 'fire'),
+  );
+  const start = blocks[blocks.length - freeze.lastBlocks];
+  if (!start) return 0; // applyFreeze names the problem
+  const index = segments.findIndex((s) => s.layerNames.includes(start.node.name));
+  return Math.max(0, index);
+}
+
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** What a predicted peak consists of, for messages. */
+export function describePeak(p: PlanPrediction): string {
+  const { weightsBytes, optimizerStateBytes, inputBytes, otherBytes } = p.parts;
+  return (
+    `${mb(p.peakBytes)} = weights ${mb(weightsBytes)} + optimizer state ${mb(optimizerStateBytes)} + ` +
+    `input batch ${mb(inputBytes)} + activations and gradients ${mb(otherBytes)} (peak ${p.peakAt})`
+  );
+}
+
+export function chooseMemoryPlan(
+  config: Pick<
+    TrainConfig,
+    'memoryPlan' | 'memoryBudgetBytes' | 'batchSize' | 'freeze' | 'optimizer' | 'momentum'
+  >,
+  description: ModelDescription,
+): MemoryChoice {
+  const options = {
+    batchSize: config.batchSize,
+    optimizer: optimizerModel(config),
+    frozenSegments: frozenSegments(description, config.freeze),
+  };
+  if (config.memoryPlan.microbatch > config.batchSize)
+    throw new TrainInputError(
+      `--memory-plan microbatch=${config.memoryPlan.microbatch} asks for more micro-batches than the batch of ${config.batchSize} images; lower it or raise --batch`,
+    );
+  let prediction: PlanPrediction;
+  if (config.memoryBudgetBytes === null) prediction = predictPlan(description, config.memoryPlan, options);
+  else {
+    const choice = choosePlan(description, config.memoryBudgetBytes, options);
+    if (!choice.chosen)
+      throw new TrainInputError(
+        `no memory plan trains ${description.name} at batch ${config.batchSize} within --memory-budget ${mb(config.memoryBudgetBytes)}: ` +
+          `the smallest predicted peak is ${describePeak(choice.smallest)} with ${formatMemoryPlan(choice.smallest.plan)}, ` +
+          `which needs a budget of at least ${mb(budgetFor(choice.smallest.peakBytes))} (the prediction + ${100 * PREDICTION_MARGIN}%); ` +
+          'raise the budget, or lower --batch or --input',
+      );
+    prediction = choice.chosen;
+  }
+  return {
+    plan: prediction.plan,
+    prediction,
+    record: {
+      plan: formatMemoryPlan(prediction.plan),
+      budgetBytes: config.memoryBudgetBytes,
+      predictedPeakBytes: prediction.peakBytes,
+      predictedRelativeStepTime: prediction.relativeStepTime,
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Memory plans as the user writes them, and choosing one for a budget (predictions only: fast).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DEFAULT_MEMORY_PLAN,
+  MemoryPlanError,
+  candidatePlans,
+  choosePlan,
+  formatMemoryPlan,
+  parseMemoryPlan,
+  predictPlan,
+  budgetFor,
+} from '../../src/analysis/index.js';
+import { describeModel } from '../../src/zoo/registry.js';
+import { chooseMemoryPlan } from '../../src/train/memory-choice.js';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/train/config.js';
+import { TrainInputError } from '../../src/train/errors.js';
+import { byteSize } from '../../src/cli/parse.js';
+
+describe('parseMemoryPlan', () => {
+  it('reads any subset of the parts, in any order, the rest from the default plan', () => {
+    assert.deepEqual(parseMemoryPlan('microbatch=4,checkpoint=blocks'), {
+      checkpoint: 'blocks',
+      microbatch: 4,
+      optimizer: 'after-backward',
+    });
+    const plan = { checkpoint: 'blocks', microbatch: 2, optimizer: 'in-backward' } as const;
+    assert.deepEqual(parseMemoryPlan(formatMemoryPlan(plan)), plan);
+  });
+  for (const [text, names] of [
+    ['checkpoint=layers', 'none, blocks'],
+    ['microbatch=0', 'whole number >= 1'],
+    ['microbatch=2.5', 'whole number >= 1'],
+    ['optimizer=sometimes', 'after-backward, in-backward'],
+    ['speed=fast', 'checkpoint, microbatch, optimizer'],
+    ['checkpoint', 'key=value'],
+    ['checkpoint=blocks,checkpoint=none', 'twice'],
+  ])
+    it(`refuses ${text}, naming what is accepted`, () => {
+      assert.throws(
+        () => parseMemoryPlan(text!),
+        (error: Error) => error instanceof MemoryPlanError && error.message.includes(names!),
+      );
+    });
+});
+
+describe('byteSize', () => {
+  it('reads decimal and binary units', () => {
+    assert.equal(byteSize('200MB'), 200e6);
+    assert.equal(byteSize('1.5 GiB'), 1.5 * 1024 ** 3);
+    assert.equal(byteSize('4096'), 4096);
+  });
+  for (const text of ['', '-5MB', '10 parsecs', 'MB'])
+    it(`refuses '${text}'`, () => assert.throws(() => byteSize(text), /size such as 200MB/));
+});
+
+describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
+  const description = describeModel('xception-mini', {
+    numClasses: 10,
+    inputSize: 64,
+    includePreprocessing: false,
+  });
+  const options = { batchSize: 8 };
+  const plans = candidatePlans(8).map((plan) => predictPlan(description, plan, options));
+  const peaks = plans.map((p) => p.peakBytes);
+  const [smallest, largest] = [Math.min(...peaks), Math.max(...peaks)];
+
+  it('the default plan is the fastest, and checkpointing and micro-batches cost predicted time', () => {
+    const byPlan = new Map(plans.map((p) => [formatMemoryPlan(p.plan), p]));
+    assert.equal(byPlan.get(formatMemoryPlan(DEFAULT_MEMORY_PLAN))!.relativeStepTime, 1);
+    assert.ok(byPlan.get('checkpoint=blocks,microbatch=1,optimizer=after-backward')!.relativeStepTime > 1);
+    assert.ok(byPlan.get('checkpoint=none,microbatch=4,optimizer=after-backward')!.relativeStepTime > 1);
+  });
+
+  it('any budget from the smallest peak (+ the margin) up gets the fastest plan that fits', () => {
+    for (let i = 0; i <= 5; i++) {
+      const budget = budgetFor(smallest) + ((budgetFor(largest) - budgetFor(smallest)) * i) / 5;
+      const { chosen } = choosePlan(description, budget, options);
+      assert.ok(chosen && budgetFor(chosen.peakBytes) <= budget);
+      const faster = plans.filter((p) => p.relativeStepTime < chosen.relativeStepTime);
+      assert.ok(
+        faster.every((p) => budgetFor(p.peakBytes) > budget),
+        'no faster plan fits',
+      );
+    }
+  });
+
+  it('below the smallest peak the run is refused, naming that peak and what it holds', () => {
+    assert.equal(choosePlan(description, budgetFor(smallest) - 1, options).chosen, null);
+    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budgetFor(smallest) - 1 };
+    assert.throws(
+      () => chooseMemoryPlan(config, description),
+      (error: Error) =>
+        error instanceof TrainInputError &&
+        error.message.includes(`smallest predicted peak is ${(smallest / 1e6).toFixed(1)} MB`) &&
+        /weights .* optimizer state .* activations/.test(error.message),
+    );
+  });
+
+  it('refuses more micro-batches than images', () => {
+    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryPlan: parseMemoryPlan('microbatch=16') };
+    assert.throws(() => chooseMemoryPlan(config, description), /more micro-batches than the batch of 8/);
+  });
+});

@@ -1,0 +1,93 @@
+// Each memory plan's predicted peak (src/analysis/plan-memory.ts) against the allocator's measured
+// peak of the step that runs it (src/train/blockwise-step.ts), measured here and now, within ±10%.
+// Nothing in the plan model was fitted: these models and sizes (small, to keep the test fast) were
+// not used to choose anything; the keep rules underneath were fitted on other rows (calibration/).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Adam,
+  emptyCache,
+  keep,
+  manualSeed,
+  memoryStats,
+  randint,
+  randn,
+  resetPeakMemory,
+  tidy,
+} from '../../src/engine/index.js';
+import { buildModel } from '../../src/models/index.js';
+import { describeModel } from '../../src/zoo/registry.js';
+import { candidatePlans, formatMemoryPlan, predictPlan, type MemoryPlan } from '../../src/analysis/index.js';
+import { planStep } from '../../src/train/blockwise-step.js';
+import { applyFreeze } from '../../src/train/transfer.js';
+import { frozenSegments } from '../../src/train/memory-choice.js';
+import type { Freeze } from '../../src/train/config.js';
+
+const MAX_ERROR = 0.1;
+const CLASSES = 10;
+
+function measure(name: string, size: number, batch: number, plan: MemoryPlan, freeze: Freeze): number {
+  const description = describeModel(name, {
+    numClasses: CLASSES,
+    inputSize: size,
+    includePreprocessing: false,
+  });
+  manualSeed(0);
+  emptyCache();
+  const model = buildModel(description);
+  applyFreeze(model, freeze);
+  const optimizer = new Adam(model.trainableParameters());
+  const x = keep(tidy(() => randn([batch, 3, size, size])));
+  const y = keep(randint(0, CLASSES, [batch]));
+  try {
+    const step = () => tidy(() => planStep(model, optimizer, x, y, plan));
+    step(); // creates Adam's state, which the prediction counts as held
+    resetPeakMemory();
+    step();
+    return memoryStats().peakBytes;
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+    x.dispose();
+    y.dispose();
+  }
+}
+
+function check(
+  name: string,
+  size: number,
+  batch: number,
+  freeze: Freeze = 'none',
+  plans = candidatePlans(batch),
+): void {
+  describe(`${name} ${size}x${size} batch ${batch}${freeze === 'none' ? '' : `, freeze ${JSON.stringify(freeze)}`}: predicted plan peaks within ±10%`, () => {
+    const description = describeModel(name, {
+      numClasses: CLASSES,
+      inputSize: size,
+      includePreprocessing: false,
+    });
+    for (const plan of plans)
+      it(formatMemoryPlan(plan), (t) => {
+        const measured = measure(name, size, batch, plan, freeze);
+        const predicted = predictPlan(description, plan, {
+          batchSize: batch,
+          frozenSegments: frozenSegments(description, freeze),
+        }).peakBytes;
+        const error = predicted / measured - 1;
+        t.diagnostic(
+          `measured ${(measured / 1e6).toFixed(2)} MB, predicted ${(predicted / 1e6).toFixed(2)} MB, error ${(100 * error).toFixed(1)}%`,
+        );
+        assert.ok(Math.abs(error) <= MAX_ERROR, `error ${(100 * error).toFixed(1)}%`);
+      });
+  });
+}
+
+// Every plan on one model; the others without the slowest (many micro-batches) to keep the test short.
+const few = (batch: number) => candidatePlans(batch).filter((p) => p.microbatch <= 2);
+check('xception-mini', 64, 8);
+check('squeezenet-1.1', 48, 8, 'none', few(8));
+check('mobilenet-v2-fire', 48, 4, 'none', few(4));
+// Sparse update: the frozen prefix keeps nothing for backward and has no gradients or Adam state.
+const sparse = candidatePlans(4).filter((p) => p.microbatch === 1);
+check('mobilenet-v2', 48, 4, 'backbone', sparse);
+check('efficientnet-v2-b0', 48, 4, { lastBlocks: 3 }, sparse);
