@@ -18,6 +18,9 @@ export function queueNameFor(tag: string | null): string {
 /** How a worker process tells its sandboxed children who they work for (they are forked with it). */
 export const WORKER_IDENTITY_ENV = 'PARETO_EDGE_WORKER_IDENTITY';
 
+/** A job failing for a reason other than bad input (a crash of its process) is tried this often. */
+export const JOB_ATTEMPTS = 2;
+
 /** Tags name queues, so they are kept to characters safe in Redis keys and URLs. */
 export const TAG_PATTERN = /^[A-Za-z0-9_-]+$/;
 

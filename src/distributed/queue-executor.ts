@@ -13,6 +13,7 @@ import { UserInputError } from '../util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { connectQueue, quietErrors, redactUrl } from './connection.js';
 import {
+  JOB_ATTEMPTS,
   JOB_FORMAT,
   jobIdOf,
   queueNameFor,
@@ -21,7 +22,6 @@ import {
   type RunJobResult,
   type RunProgress,
 } from './job.js';
-import { JOB_ATTEMPTS } from './worker.js';
 import { workersSeen } from './workers-seen.js';
 import { QUEUE_STATUS_FILE, type JobStatus, type QueueStatus } from './queue-status.js';
 

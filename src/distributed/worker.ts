@@ -34,8 +34,6 @@ export interface WorkerOptions {
 
 /** A job whose worker died this many times fails ("job stalled more than allowable limit"). */
 export const MAX_STALLED_COUNT = 3;
-/** A job failing for a reason other than bad input (a crash of its process) is tried this often. */
-export const JOB_ATTEMPTS = 2;
 const HEARTBEAT_MS = 5000;
 
 export interface RunningWorker {

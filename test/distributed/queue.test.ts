@@ -228,6 +228,10 @@ test(
     const sandboxes = await childrenOf(first.child.pid!);
     assert.ok(sandboxes.length > 0, 'the run trains in a child process of the worker');
     first.child.kill('SIGKILL');
+    // A killed worker cannot remove its folder of machine slots (src/distributed/machine-slots.ts).
+    after(() =>
+      rm(path.join(tmpdir(), `pareto-edge-worker-${first.child.pid}`), { recursive: true, force: true }),
+    );
     const killedAt = new Date().toISOString();
     await waitFor(
       'the orphaned processor to stop',
