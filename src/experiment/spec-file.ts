@@ -1,6 +1,7 @@
 // `compare --config FILE`: an experiment spec written by hand as JSON, checked field by field so a
 // typo ends in one line naming the file, the field and what it should hold, never in a TypeError.
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { modelNames } from '../zoo/registry.js';
 import { isModelFile } from '../zoo/model-file.js';
@@ -97,7 +98,9 @@ export async function readExperimentSpec(file: string): Promise<ExperimentSpec> 
     const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
     throw new UserInputError(`--config ${file} is not a valid experiment spec: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  // A description file is kept by its absolute path (from the working directory, as --models),
+  // so the runs' run.json still finds it when the experiment is resumed from elsewhere.
+  return { ...parsed.data, models: parsed.data.models.map((m) => (isModelFile(m) ? path.resolve(m) : m)) };
 }
 
 /** ['train', 'schedule', 'kind'] → "train.schedule.kind"; ['models', 1] → "models[1]". */

@@ -22,7 +22,7 @@ export type Budgets = Pick<SearchSettings, 'memoryBudgetBytes' | 'paramBudget' |
   batchSize: number;
 };
 
-/** Analyse a genome; null when its transforms do not fit together (the message says why). */
+/** Analyse a genome; `{ error }` when its transforms do not fit together (the message says why). */
 export function analyseGenome(
   space: SearchSpace,
   genome: Genome,

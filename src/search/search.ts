@@ -67,14 +67,6 @@ export interface SearchOutcome {
 /** Marks a violation too small to matter but enough to rank an untrained candidate behind every trained one. */
 const UNTRAINED = 1e-9;
 
-export const OBJECTIVES = (objective: SearchSettings['objective']): Objective[] => [
-  { key: 'accuracy', direction: 'max', label: 'Validation accuracy' },
-  { key: 'memory', direction: 'min', label: 'Peak training memory (bytes, predicted)' },
-  objective === 'latency'
-    ? { key: 'time', direction: 'min', label: 'Inference latency (ms, batch 1)' }
-    : { key: 'time', direction: 'min', label: 'Epoch time (s)' },
-];
-
 /** The objective values of a trained, feasible candidate. */
 export function scoresOf(
   record: CandidateRecord,
@@ -483,7 +475,7 @@ class Search {
 const COST_OBJECTIVES: Objective[] = ['a', 'm', 't'].map((key) => ({ key, direction: 'min', label: key }));
 
 /** Hypervolume in cost space, normalised by the reference box so it reads as a fraction (0..1). */
-export function frontHypervolume(costs: number[][], reference: number[]): number {
+function frontHypervolume(costs: number[][], reference: number[]): number {
   const [ra, rm, rt] = reference as [number, number, number];
   // Accuracy's cost runs from -1 (perfect) to the reference; memory and time from 0 to theirs.
   const box = (ra + 1) * rm * rt;

@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createLoader, openDataset, resolveDataDir, type Batch } from '../data/index.js';
+import { setNumThreads } from '../engine/index.js';
 import { runPlanned, type RunExecutor } from '../experiment/runner.js';
 import { trainingView } from '../zoo/model-file.js';
 import { UserInputError } from '../util/errors.js';
@@ -58,6 +59,7 @@ export async function startSearch(
     throw new SearchInputError(`--subset must be a fraction in (0, 1], got ${request.subset}`);
   const sourceData = existsSync(request.sourceData) ? path.resolve(request.sourceData) : request.sourceData;
   const { numClasses, dataset } = await readData(sourceData, request.train.dropBackground);
+  useThreads(request.train.threads);
   const settings: SearchSettings = {
     ...request,
     format: SEARCH_FORMAT,
@@ -99,6 +101,11 @@ export async function resumeSearch(
   return runIn(dir, store, options);
 }
 
+/** The trials' thread count for what the search measures in this process too (latency, proxy). */
+function useThreads(threads: number | null): void {
+  if (threads !== null) setNumThreads(threads);
+}
+
 function openStoreIn(dir: string, options: SessionOptions): SearchStore {
   return options.openStore ? options.openStore(dir) : new SqliteSearchStore(path.join(dir, STORE_FILE));
 }
@@ -106,6 +113,7 @@ function openStoreIn(dir: string, options: SessionOptions): SearchStore {
 async function runIn(dir: string, store: SearchStore, options: SessionOptions): Promise<SearchRecordFile> {
   try {
     const settings = store.settings()!;
+    useThreads(settings.train.threads);
     const dataset = await readData(settings.data, settings.train.dropBackground);
     const batches = new Map<number, Promise<Batch>>();
     const proxyBatch = (inputSize: number): Promise<Batch> => {

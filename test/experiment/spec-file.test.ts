@@ -36,6 +36,13 @@ async function rejection(file: string): Promise<string> {
 const valid = { models: ['xception-mini'], datasets: { pcb: 'synthetic-pcb' } };
 
 describe('readExperimentSpec', () => {
+  it('keeps a description file among the models by its absolute path', async () => {
+    const spec = await readExperimentSpec(
+      await specFile('with-file.json', { ...valid, models: ['xception-mini', 'front/1.json'] }),
+    );
+    assert.deepEqual(spec.models, ['xception-mini', path.resolve('front/1.json')]);
+  });
+
   it('fills the optional fields with their defaults', async () => {
     const spec = await readExperimentSpec(
       await specFile('ok.json', {

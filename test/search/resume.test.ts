@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import type { RunExecutor } from '../../src/experiment/runner.js';
 import { resumeSearch, startSearch, type SearchRequest } from '../../src/search/session.js';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/train/index.js';
+import { getNumThreads, setNumThreads } from '../../src/engine/index.js';
 
 const REQUEST: SearchRequest = {
   family: 'mobilenet-v2',
@@ -139,6 +140,17 @@ describe('search bookkeeping', () => {
     for (const c of record.candidates)
       if (c.peakBytes > REQUEST.memoryBudgetBytes!)
         assert.equal(c.latencyMs, null, 'over budget: never built');
+  });
+
+  it("times latency and the proxy with the trials' thread count", async () => {
+    setNumThreads(2);
+    const train = { ...REQUEST.train, threads: 1 };
+    await startSearch(
+      path.join(root, 'one-thread'),
+      { ...REQUEST, train, objective: 'latency', maxGenerations: 0 },
+      { execute: fakeExecutor([]) },
+    );
+    assert.equal(getNumThreads(), 1);
   });
 
   it('refuses budgets no candidate meets before writing anything, naming the cheapest cost', async () => {
