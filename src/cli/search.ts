@@ -13,8 +13,11 @@ import {
   type SearchRequest,
 } from '../search/index.js';
 import { DEFAULT_TRAIN_CONFIG } from '../train/index.js';
+import { runPlanned, type RunExecutor } from '../experiment/runner.js';
+import { QueueExecutor } from '../distributed/queue-executor.js';
 import { UsageError } from './errors.js';
 import { integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import { tagName } from './worker.js';
 
 interface SearchFlags {
   family?: string;
@@ -40,6 +43,8 @@ interface SearchFlags {
   out?: string;
   resume?: string;
   subset?: number;
+  queue?: string;
+  tag?: string;
 }
 
 export function registerSearch(program: Command): void {
@@ -80,31 +85,75 @@ export function registerSearch(program: Command): void {
     .option('--workers <n>', threadsHelp('data loader threads', 'one per core'), threadCount)
     .option('--out <dir>', 'search directory to create')
     .option(
+      '--queue <url>',
+      'train the trials on workers (pareto-edge worker) through this Redis: redis://HOST:PORT',
+    )
+    .option(
+      '--tag <tag>',
+      'with --queue: only workers with this tag train the trials (the device to measure)',
+      tagName,
+    )
+    .option(
       '--resume <dir>',
       'continue the search in this directory with its own settings (--budget may extend it)',
     )
     .action(async (flags: SearchFlags) => {
+      if (flags.tag && !flags.queue)
+        throw new UsageError('--tag needs --queue: tags choose among queue workers');
       const progress = searchProgress();
+      const queue = flags.queue
+        ? lazyQueue(flags.queue, path.resolve(flags.resume ?? flags.out ?? '.'), flags.tag ?? null, (line) =>
+            progress.note(line),
+          )
+        : null;
       const options = {
         onProgress: progress,
         onReference: (model: string) => progress.note(`training reference ${model}`),
+        execute: queue?.execute ?? runPlanned,
       };
       let record: SearchRecordFile;
       let dir: string;
-      if (flags.resume) {
-        dir = flags.resume;
-        record = await resumeSearch(dir, {
-          ...options,
-          ...(flags.budget !== undefined ? { budgetS: parseDuration(flags.budget, '--budget', 's') } : {}),
-        });
-      } else {
-        if (!flags.out) throw new UsageError('search needs --out DIR (a new directory) or --resume DIR');
-        dir = flags.out;
-        record = await startSearch(dir, toRequest(flags), options);
+      try {
+        if (flags.resume) {
+          dir = flags.resume;
+          record = await resumeSearch(dir, {
+            ...options,
+            ...(flags.budget !== undefined ? { budgetS: parseDuration(flags.budget, '--budget', 's') } : {}),
+          });
+        } else {
+          if (!flags.out) throw new UsageError('search needs --out DIR (a new directory) or --resume DIR');
+          dir = flags.out;
+          record = await startSearch(dir, toRequest(flags), options);
+        }
+      } finally {
+        await queue?.close();
       }
       progress.done();
       process.stdout.write(formatOutcome(dir, record));
     });
+}
+
+/**
+ * The queue, opened at the first trial: by then the search has checked its budgets and created its
+ * directory, where the coordinator keeps queue.json. Trials go one at a time (the search charges each
+ * one's wall time to its budget), on whichever worker, or the tagged device, takes them.
+ */
+function lazyQueue(
+  url: string,
+  dir: string,
+  tag: string | null,
+  log: (line: string) => void,
+): { execute: RunExecutor; close(): Promise<void> } {
+  let opened: Promise<QueueExecutor> | null = null;
+  return {
+    execute: async (run, events) => {
+      opened ??= QueueExecutor.open({ url, expDir: dir, tag, log });
+      return (await opened).execute(run, events);
+    },
+    close: async () => {
+      if (opened) await (await opened).close();
+    },
+  };
 }
 
 function toRequest(flags: SearchFlags): SearchRequest {
