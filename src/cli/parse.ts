@@ -2,6 +2,7 @@
 // shows as one line naming the option and the value (src/cli/errors.ts).
 import { InvalidArgumentError } from 'commander';
 import { THREADS_PER_CORE, maxThreads, maxThreadsReason } from '../util/threads.js';
+import { parseByteSize } from '../util/byte-size.js';
 import { MemoryPlanError, parseMemoryPlan, type MemoryPlan } from '../analysis/index.js';
 
 /** Digits only ("1e3", "0x10", "" and "-1" are refused), at least `min`. */
@@ -40,27 +41,14 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
-const BYTE_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
-};
-
 /** A size such as "200MB", "1.5GiB" or "5000000" (bytes): decimal units are powers of 1000. */
 export function byteSize(value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
-  const unit = BYTE_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
-  const bytes = match && unit !== undefined ? Math.round(Number(match[1]) * unit) : NaN;
-  if (!(bytes >= 1))
+  const bytes = parseByteSize(value);
+  if (bytes === null || Math.round(bytes) < 1)
     throw new InvalidArgumentError(
       'It must be a size such as 200MB, 1.5GB or 512MiB (B, KB, MB, GB, KiB, MiB, GiB).',
     );
-  return bytes;
+  return Math.round(bytes);
 }
 
 /** A --memory-plan such as checkpoint=blocks,microbatch=4,optimizer=in-backward. */

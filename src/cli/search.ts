@@ -3,7 +3,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import path from 'node:path';
-import { parseBytes } from '../report/option-parsing.js';
 import {
   SPACES,
   resumeSearch,
@@ -16,7 +15,7 @@ import { DEFAULT_TRAIN_CONFIG } from '../train/index.js';
 import { runPlanned, type RunExecutor } from '../experiment/runner.js';
 import { QueueExecutor } from '../distributed/queue-executor.js';
 import { UsageError } from './errors.js';
-import { integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import { byteSize, integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
 import { tagName } from './worker.js';
 
 interface SearchFlags {
@@ -24,7 +23,7 @@ interface SearchFlags {
   data?: string;
   input: number;
   inputSizes?: string;
-  memoryBudget?: string;
+  memoryBudget?: number;
   latencyBudget?: string;
   paramBudget?: number;
   budget?: string;
@@ -62,7 +61,11 @@ export function registerSearch(program: Command): void {
       fraction,
     )
     .option('--input-sizes <list>', 'input sides the search may choose from, e.g. 48,64 (default: --input)')
-    .option('--memory-budget <bytes>', 'peak training memory budget, e.g. 300MB (predicted by the analysis)')
+    .option(
+      '--memory-budget <bytes>',
+      'peak training memory budget, e.g. 300MB (predicted by the analysis)',
+      byteSize,
+    )
     .option('--latency-budget <time>', 'inference latency budget per image on this machine, e.g. 40ms')
     .option('--param-budget <n>', 'parameter budget (Keras count)', integer())
     .option('--budget <time>', 'wall time for evaluations, e.g. 60m, 2h, 900s (default 60m)')
@@ -169,7 +172,7 @@ function toRequest(flags: SearchFlags): SearchRequest {
     sourceData: flags.data,
     subset: flags.subset ?? 1,
     inputSizes: flags.inputSizes ? list(flags.inputSizes, '--input-sizes') : [flags.input],
-    memoryBudgetBytes: flags.memoryBudget ? parseBytes(flags.memoryBudget, '--memory-budget') : null,
+    memoryBudgetBytes: flags.memoryBudget ?? null,
     latencyBudgetMs: flags.latencyBudget
       ? parseDuration(flags.latencyBudget, '--latency-budget', 'ms')
       : null,
