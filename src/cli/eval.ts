@@ -220,7 +220,7 @@ function formatEvaluation(r: EvalResult): string {
       `ONNX ${o.file} (${o.quantization}) in ONNX Runtime on the same ${o.images} images:`,
       `  accuracy ${pct(o.accuracy)} vs ${pct(o.referenceAccuracy)} (${o.accuracyDropPoints.toFixed(2)} points lost), ` +
         `top-1 agreement ${pct(o.agreement)}, max |Δlogit| ${o.maxLogitDelta.toExponential(2)}`,
-      `  latency at ${l.threads} threads, batch 1: ${ms(l.onnx.batch1)} vs ${ms(l.reference.batch1)} (${l.speedup.batch1.toFixed(2)}x); ` +
+      `  latency at ${l.threads} thread${l.threads === 1 ? '' : 's'}, batch 1: ${ms(l.onnx.batch1)} vs ${ms(l.reference.batch1)} (${l.speedup.batch1.toFixed(2)}x); ` +
         `batch 16: ${ms(l.onnx.batch16)} vs ${ms(l.reference.batch16)} (${l.speedup.batch16.toFixed(2)}x)`,
     );
   }

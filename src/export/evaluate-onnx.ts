@@ -1,9 +1,9 @@
 // An exported model evaluated in ONNX Runtime beside the model it came from: accuracy, loss and the
 // confusion matrix of each on the same images, how often their top-1 classes agree, the largest logit
 // difference, and inference latency of both at the same thread count.
-import { noGrad, randn, setNumThreads, getNumThreads, tidy } from '../engine/index.js';
+import { dispose, getNumThreads, noGrad, setNumThreads, tensor, tidy } from '../engine/index.js';
 import type { Batch, DataLoader } from '../data/index.js';
-import { latencyStats, measureLatency, measureLatencyAsync, type LatencyStats } from '../measure/index.js';
+import { median, percentile, type LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
 import { summarizeEvaluation, type Evaluation } from '../train/index.js';
 import { batchTensors } from '../train/batch.js';
@@ -73,8 +73,9 @@ export interface LatencyComparison {
 }
 
 /**
- * Inference latency of the ONNX session and of the model on the same random input, batch 1 and 16,
- * the engine limited to the session's threads meanwhile so both use the same cores.
+ * Inference latency of the ONNX session and of the model on the same input, batch 1 and 16, the
+ * engine limited to the session's threads meanwhile so both use the same cores. The two alternate
+ * run by run, so a busy machine slows both alike and the ratio stays fair.
  */
 export async function compareLatency(
   session: OnnxSession,
@@ -84,7 +85,8 @@ export async function compareLatency(
     threads,
     channelsLast = false,
     iterations = 20,
-  }: { threads: number; channelsLast?: boolean; iterations?: number },
+    warmup = 3,
+  }: { threads: number; channelsLast?: boolean; iterations?: number; warmup?: number },
 ): Promise<LatencyComparison> {
   const before = getNumThreads();
   setNumThreads(threads);
@@ -94,22 +96,30 @@ export async function compareLatency(
     for (const n of [1, 16] as const) {
       const key = n === 1 ? 'batch1' : 'batch16';
       const shape = [n, 3, inputSize, inputSize];
-      result.reference[key] = noGrad(() =>
-        tidy(() => {
-          let x = randn(shape);
-          if (channelsLast) x = x.contiguous('channels_last');
-          return latencyStats(
-            measureLatency(() => tidy(() => model.forward(x).sum().item()), { warmup: 3, iterations }),
-          );
-        }),
-      );
       const pixels = Float32Array.from(
         { length: n * 3 * inputSize * inputSize },
         () => Math.random() * 2 - 1,
       );
-      result.onnx[key] = latencyStats(
-        await measureLatencyAsync(() => session.run(pixels, shape), { warmup: 3, iterations }),
-      );
+      const input = tensor(pixels, shape);
+      const x = channelsLast ? input.contiguous('channels_last') : input;
+      const times = { reference: [] as number[], onnx: [] as number[] };
+      try {
+        for (let i = 0; i < warmup + iterations; i++) {
+          let t0 = performance.now();
+          noGrad(() => tidy(() => model.forward(x).sum().item()));
+          const reference = performance.now() - t0;
+          t0 = performance.now();
+          await session.run(pixels, shape);
+          const onnx = performance.now() - t0;
+          if (i < warmup) continue;
+          times.reference.push(reference);
+          times.onnx.push(onnx);
+        }
+      } finally {
+        dispose(x === input ? [input] : [input, x]);
+      }
+      result.reference[key] = { median: median(times.reference), p95: percentile(times.reference, 95) };
+      result.onnx[key] = { median: median(times.onnx), p95: percentile(times.onnx, 95) };
       result.speedup[key] = result.reference[key].median / result.onnx[key].median;
     }
     return { threads, ...result };
