@@ -1,30 +1,19 @@
-// ONNX's own schema (resources/onnx/onnx.proto, vendored unmodified from github.com/onnx/onnx), read
-// with protobufjs: the model is encoded and decoded by a maintained protobuf library, never by hand.
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+// ONNX's schema as the onnx-proto package ships it (protobufjs-generated from ONNX's onnx.proto, IR 8:
+// opsets up to 15): the model is encoded and decoded by a maintained protobuf library, never by hand.
+import onnxProto from 'onnx-proto';
 
-/** From dist/src/export/, where this file runs, up to the package root. */
-const SCHEMA = fileURLToPath(new URL('../../../resources/onnx/onnx.proto', import.meta.url));
-
-let modelType: protobuf.Type | null = null;
-
-function onnxModelType(): protobuf.Type {
-  modelType ??= protobuf.loadSync(SCHEMA).lookupType('onnx.ModelProto');
-  return modelType;
-}
+const { ModelProto } = onnxProto.onnx;
 
 /** Encodes a ModelProto given as a plain object with protobufjs' camelCase field names. */
 export function encodeModel(model: Record<string, unknown>): Uint8Array {
-  const type = onnxModelType();
-  const problem = type.verify(model);
+  const problem = ModelProto.verify(model);
   if (problem) throw new Error(`internal error: the ONNX model does not fit onnx.proto: ${problem}`);
-  return type.encode(type.fromObject(model)).finish();
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
 }
 
 /** Decodes an .onnx file's bytes to a plain object (int64s as numbers, bytes as Buffers). */
 export function decodeModel(bytes: Uint8Array): Record<string, unknown> {
-  const type = onnxModelType();
-  return type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as Record<string, unknown>;
+  return ModelProto.toObject(ModelProto.decode(bytes), { longs: Number, defaults: false });
 }
 
 /** TensorProto.DataType values used here. */
