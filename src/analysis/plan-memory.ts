@@ -45,11 +45,13 @@ export interface PlanPrediction {
 }
 
 /**
- * Micro-batching runs the same MACs in smaller pieces; each extra micro-batch is charged this fraction
- * of a step for per-call costs (kernel launches, an optimizer-free but otherwise full pass). An
- * assumption, not a measurement: docs/memory.md shows the measured ratios.
+ * Micro-batching runs the same MACs in smaller pieces, which this machine runs far less efficiently;
+ * each extra micro-batch is charged this fraction of a step. Interleaved measurements (docs/memory.md,
+ * bench/memory-plans) gave 1.15 (xception-lite, 96 px) and 1.2 and 0.16 (xception-mini, 64 px, two
+ * runs) per extra micro-batch on a loaded machine: about a whole step each, so micro-batching is chosen
+ * only when checkpointing alone does not fit.
  */
-export const MICROBATCH_OVERHEAD = 0.05;
+export const MICROBATCH_OVERHEAD = 1;
 
 interface Segmented {
   graph: OpGraph;

@@ -3,7 +3,12 @@
 import type { Command } from 'commander';
 import { MEMORY_PRESETS, type MemoryPresetName } from '../analysis/memory.js';
 import { summarize, type ModelSummary } from '../analysis/summary.js';
-import { formatMemoryPlan, predictPlans, type PlanPrediction } from '../analysis/index.js';
+import {
+  MICROBATCH_OVERHEAD,
+  formatMemoryPlan,
+  predictPlans,
+  type PlanPrediction,
+} from '../analysis/index.js';
 import { describeModel, type ModelOptions } from '../zoo/registry.js';
 import { UsageError } from './errors.js';
 import { integer, positiveNumber } from './parse.js';
@@ -161,7 +166,7 @@ function formatPlans(model: string, batch: number, plans: PlanPrediction[]): str
       .trimEnd() + '\n';
   return [
     `Predicted training step of ${model} at batch ${batch} (float32, Adam) under each memory plan, fastest first.\n`,
-    'Step time is relative to the default plan, from MACs (+5% per extra micro-batch, an assumption).\n',
+    `Step time is relative to the default plan, from MACs (+${MICROBATCH_OVERHEAD}× a step per extra micro-batch, measured roughly).\n`,
     line(header),
     ...rows.map(line),
   ].join('');

@@ -68,10 +68,8 @@ export function planStep(
 ): StepResult {
   if (isDefaultPlan(plan)) return trainStep(model, optimizer, x, y);
   const batch = x.shape[0]!;
-  if (plan.microbatch > batch)
-    throw new TrainInputError(
-      `memory plan microbatch=${plan.microbatch} needs at least as many images per batch; the batch has ${batch}`,
-    );
+  // An epoch's short last batch may hold fewer images than micro-batches: one image per slice then.
+  const slices = Math.min(plan.microbatch, batch);
   const segments = trainingSegments(model);
   const inBackward = plan.optimizer === 'in-backward';
   optimizer.zeroGrad();
@@ -79,9 +77,9 @@ export function planStep(
   let lossSum = 0;
   let correct = 0;
   let start = 0;
-  for (let k = 0; k < plan.microbatch; k++) {
-    const size = Math.floor(batch / plan.microbatch) + (k < batch % plan.microbatch ? 1 : 0);
-    const last = k === plan.microbatch - 1;
+  for (let k = 0; k < slices; k++) {
+    const size = Math.floor(batch / slices) + (k < batch % slices ? 1 : 0);
+    const last = k === slices - 1;
     const slice = tidy(() =>
       segmentStep(segments, x.narrow(0, start, size), y.narrow(0, start, size), {
         lossScale: size / batch,
