@@ -47,7 +47,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # better-sqlite3 is compiled here instead of fetching a prebuilt binary (package.json's allowScripts
   # lets only it run an install script; onnxruntime-node's CPU binaries ship inside the package).
   if [ -f /usr/include/node/node_api.h ]; then export npm_config_nodedir=/usr; fi
-  npm_config_build_from_source=true ONNXRUNTIME_NODE_INSTALL_CUDA=skip \
+  npm_config_build_from_source=better-sqlite3 ONNXRUNTIME_NODE_INSTALL_CUDA=skip \
     npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,14 @@ test(
         cwd: app,
         encoding: 'utf8',
         timeout: 300_000,
+        // As the README's library section tells users installing offline: onnxruntime-node's CPU
+        // binaries are in its package (its install step would look for CUDA ones online), and
+        // better-sqlite3, finding no prebuilt binary offline, compiles against the local node.
+        env: {
+          ...process.env,
+          ONNXRUNTIME_NODE_INSTALL: 'skip',
+          ...(existsSync('/usr/include/node/node_api.h') ? { npm_config_nodedir: '/usr' } : {}),
+        },
       });
       assert.equal(
         install.status,
