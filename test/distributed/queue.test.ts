@@ -381,7 +381,7 @@ test(
     await killed.exit;
 
     const worker = startWorker(redis, dir, 'w1');
-    const resumed = runCli(args);
+    const resumed = runCli([...args, '--resume']);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.deepEqual(await jobCounts(redis), {
       waiting: 0,
