@@ -87,7 +87,6 @@ export function registerCompare(program: Command): void {
         : null;
       let outcomes;
       try {
-        await queue?.submit(runs);
         outcomes = await runExperiment(
           expDir,
           spec,
@@ -100,7 +99,7 @@ export function registerCompare(program: Command): void {
             },
             train: () => trainProgress(),
           },
-          queue?.execute,
+          queue?.executorOf(runs),
         );
       } finally {
         await queue?.close();
