@@ -1,6 +1,7 @@
 // `pareto-edge compare`: train several models on the same data (a matrix of models × datasets ×
 // settings) into one experiment directory, then print the paper-style comparison.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PRESETS, planRuns, type ExperimentSpec } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/runner.js';
@@ -31,6 +32,7 @@ interface CompareFlags {
   recalibrateBn?: boolean;
   queue?: string;
   tag?: string;
+  resume?: boolean;
 }
 
 export function registerCompare(program: Command): void {
@@ -60,7 +62,11 @@ export function registerCompare(program: Command): void {
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
     .option(
       '--queue <url>',
-      'send the runs to workers (pareto-edge worker) through this Redis: redis://HOST:PORT; run again to resume',
+      'send the runs to workers (pareto-edge worker) through this Redis: redis://HOST:PORT',
+    )
+    .option(
+      '--resume',
+      'continue the experiment already in --out (finished runs and queued jobs are kept, not redone); refuses a folder without one',
     )
     .option(
       '--tag <tag>',
@@ -73,6 +79,7 @@ export function registerCompare(program: Command): void {
       const spec = await buildSpec(flags);
       const name = flags.preset ?? path.basename(Object.values(spec.datasets)[0] ?? 'experiment');
       const expDir = path.resolve(flags.out ?? path.join('experiments', name));
+      if (flags.resume) await requireExperiment(expDir);
       const runs = planRuns(spec, expDir);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const queue = flags.queue
@@ -80,7 +87,6 @@ export function registerCompare(program: Command): void {
         : null;
       let outcomes;
       try {
-        await queue?.submit(runs);
         outcomes = await runExperiment(
           expDir,
           spec,
@@ -93,7 +99,7 @@ export function registerCompare(program: Command): void {
             },
             train: () => trainProgress(),
           },
-          queue?.execute,
+          queue?.executorOf(runs),
         );
       } finally {
         await queue?.close();
@@ -111,6 +117,17 @@ export function registerCompare(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+/**
+ * --resume continues an experiment; without one in the folder it would silently start a new one, so
+ * it refuses. (Without --resume, running the same compare again also continues: finished runs are kept.)
+ */
+async function requireExperiment(expDir: string): Promise<void> {
+  if (!existsSync(path.join(expDir, 'experiment.json')))
+    throw new UsageError(
+      `--resume: ${expDir} holds no experiment (no experiment.json); check --out, or drop --resume to start one there`,
+    );
 }
 
 /** --models a,b,c; a spec file's models are checked where it is read. */

@@ -81,6 +81,19 @@ export class QueueExecutor {
     }
   }
 
+  /**
+   * The executor of an experiment's runs: its first call sends them all (`submit`). The runner calls
+   * it after writing experiment.json, so a coordinator killed once its jobs are queued leaves an
+   * experiment that `compare --resume` continues.
+   */
+  executorOf(runs: PlannedRun[]): RunExecutor {
+    let sent: Promise<void> | undefined;
+    return async (run, events) => {
+      await (sent ??= this.submit(runs));
+      return this.execute(run, events);
+    };
+  }
+
   readonly execute: RunExecutor = async (run) => {
     if (await recorded(run)) {
       return { id: run.id, status: 'skipped', dir: run.dir, reason: 'already finished' };

@@ -1,6 +1,8 @@
 // Bad queue options are refused with one line naming the problem and the fix, before anything runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 
 const COMPARE = [
@@ -23,6 +25,11 @@ const cases: [string, string[], RegExp][] = [
     'a database that is not a number',
     ['worker', '--queue', 'redis://host:6379/x'],
     /the database after the host must be a number, not "x"/,
+  ],
+  [
+    '--resume where no experiment is',
+    [...COMPARE, '--out', path.join(tmpdir(), `pe-no-experiment-${process.pid}`), '--resume'],
+    /--resume: .*pe-no-experiment-\d+ holds no experiment \(no experiment\.json\); check --out, or drop --resume/,
   ],
   ['--tag without --queue', [...COMPARE, '--tag', 'jetson'], /--tag needs --queue/],
   [

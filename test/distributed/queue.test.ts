@@ -75,13 +75,18 @@ async function setUp(options: { persist?: boolean } = {}): Promise<{ dir: string
   return { dir, redis };
 }
 
-/** A compare spec: one model on each of the given data sets (one run each). */
-async function specFile(dir: string, datasets: Record<string, string>, epochs: number): Promise<string> {
+/** A compare spec: the models (xception-mini by default) on each of the given data sets. */
+async function specFile(
+  dir: string,
+  datasets: Record<string, string>,
+  epochs: number,
+  models = ['xception-mini'],
+): Promise<string> {
   const file = path.join(dir, 'spec.json');
   await writeFile(
     file,
     JSON.stringify({
-      models: ['xception-mini'],
+      models,
       datasets,
       train: { epochs, inputSize: 32, batchSize: 16, latencyIterations: 2 },
     }),
@@ -146,27 +151,31 @@ async function childrenOf(pid: number): Promise<number[]> {
 const histories = (record: RunRecord) =>
   record.summary!.history.map(({ loss, acc, valLoss, valAcc }) => ({ loss, acc, valLoss, valAcc }));
 
+/** The issue's matrix: the four paper models × 1 epoch at their smallest input (32 px). */
+const PAPER_MODELS = ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v2-b1'];
+
 test(
-  'compare --queue: two workers train two runs in parallel, each recorded once, with the results of a local compare',
+  'compare --queue: two workers train the 4 paper models × 1 epoch, each run recorded once, with the results of a local compare',
   { skip: NO_REDIS },
   async () => {
     const { dir, redis } = await setUp();
-    const spec = await specFile(dir, { a: TINY, b: 'synthetic-pcb:binary:24,8,8' }, 1);
+    const spec = await specFile(dir, { a: TINY }, 1, PAPER_MODELS);
     const workers = [startWorker(redis, dir, 'w1'), startWorker(redis, dir, 'w2')];
     await waitFor('both workers', async () => (await workerNames(redis)).length === 2);
     const exp = path.join(dir, 'exp');
     const args = ['compare', '--config', spec, '--out', exp, '--queue', redis.url];
+    const runId = (model: string) => `a/scratch/${model}`;
 
     const first = runCli(args);
-    const ranBy: string[] = [];
+    const ranBy = new Set<string>();
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Pareto analysis/);
-    for (const dataset of ['a', 'b']) {
-      const runDir = path.join(exp, 'runs', dataset, 'scratch', 'xception-mini');
+    for (const model of PAPER_MODELS) {
+      const runDir = path.join(exp, 'runs', runId(model));
       assert.equal((await runJson(path.join(runDir, 'run.json'))).status, 'finished');
-      assert.equal(recordedLines(first.stderr, `${dataset}/scratch/xception-mini`), 1);
+      assert.equal(recordedLines(first.stderr, runId(model)), 1);
       const worker = JSON.parse(await readFile(path.join(runDir, 'worker.json'), 'utf8'));
-      ranBy.push(worker.worker);
+      ranBy.add(worker.worker);
       assert.equal(worker.hostname, hostname());
       assert.ok(existsSync(path.join(worker.runDir, 'weights.safetensors')), 'weights stay on the worker');
       assert.ok(!existsSync(path.join(runDir, 'weights.safetensors')), 'weights are not copied');
@@ -174,19 +183,19 @@ test(
     const status = JSON.parse(await readFile(path.join(exp, 'queue.json'), 'utf8'));
     assert.deepEqual(
       status.jobs.map((job: { state: string }) => job.state),
-      ['completed', 'completed'],
+      PAPER_MODELS.map(() => 'completed'),
     );
     assert.deepEqual(status.workers.map((w: { worker: string }) => w.worker).sort(), ['w1', 'w2']);
-    assert.deepEqual(ranBy.sort(), ['w1', 'w2'], 'each worker took one run');
+    assert.deepEqual([...ranBy].sort(), ['w1', 'w2'], 'both workers trained runs');
 
-    const again = runCli(args);
+    const again = runCli([...args, '--resume']);
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stderr, /a\/scratch\/xception-mini: already finished, not redone/);
-    assert.match(again.stderr, /b\/scratch\/xception-mini: already finished, not redone/);
+    for (const model of PAPER_MODELS)
+      assert.match(again.stderr, new RegExp(`${runId(model)}: already finished, not redone`));
     assert.deepEqual(await jobCounts(redis), {
       waiting: 0,
       active: 0,
-      completed: 2,
+      completed: PAPER_MODELS.length,
       failed: 0,
       delayed: 0,
       prioritized: 0,
@@ -194,10 +203,10 @@ test(
 
     const local = path.join(dir, 'local');
     assert.equal(runCli(['compare', '--config', spec, '--out', local]).status, 0);
-    for (const dataset of ['a', 'b']) {
-      const run = path.join('runs', dataset, 'scratch', 'xception-mini', 'run.json');
+    for (const model of PAPER_MODELS) {
+      const run = path.join('runs', runId(model), 'run.json');
       const [queued, here] = [await runJson(path.join(exp, run)), await runJson(path.join(local, run))];
-      assert.deepEqual(histories(queued), histories(here), `${dataset}: same losses and accuracies`);
+      assert.deepEqual(histories(queued), histories(here), `${model}: same losses and accuracies`);
       assert.deepEqual(queued.summary!.final, here.summary!.final);
       assert.deepEqual(queued.identity, here.identity);
     }
@@ -381,7 +390,7 @@ test(
     await killed.exit;
 
     const worker = startWorker(redis, dir, 'w1');
-    const resumed = runCli(args);
+    const resumed = runCli([...args, '--resume']);
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.deepEqual(await jobCounts(redis), {
       waiting: 0,
