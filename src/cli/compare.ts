@@ -10,9 +10,10 @@ import { writeComparison } from '../experiment/comparison.js';
 import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
 import { isModelFile, readModelFile } from '../zoo/model-file.js';
 import { parseFreeze } from '../train/index.js';
-import { RECALIBRATE_BN_HELP } from './train.js';
+import type { MemoryPlan } from '../analysis/index.js';
+import { MEMORY_BUDGET_HELP, MEMORY_PLAN_HELP, RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
-import { integer } from './parse.js';
+import { byteSize, integer, memoryPlan } from './parse.js';
 import { trainProgress } from './train-progress.js';
 import { QueueExecutor } from '../distributed/queue-executor.js';
 import { tagName } from './worker.js';
@@ -30,6 +31,8 @@ interface CompareFlags {
   out?: string;
   channelsLast?: boolean;
   recalibrateBn?: boolean;
+  memoryPlan?: MemoryPlan;
+  memoryBudget?: number;
   queue?: string;
   tag?: string;
   resume?: boolean;
@@ -59,6 +62,8 @@ export function registerCompare(program: Command): void {
     )
     .option('--channels-last', 'NHWC memory format')
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
+    .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
+    .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
     .option(
       '--queue <url>',
@@ -176,6 +181,10 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     base.datasets = { [name]: flags.data };
   }
   if (flags.models) base.models = modelList(flags.models);
+  if (flags.memoryPlan && flags.memoryBudget !== undefined)
+    throw new UsageError(
+      '--memory-plan and --memory-budget both choose the memory plan: give the plan, or the budget to choose it',
+    );
   base.train = {
     ...base.train,
     ...(flags.epochs ? { epochs: flags.epochs } : {}),
@@ -183,6 +192,8 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     ...(flags.batch ? { batchSize: flags.batch } : {}),
     ...(flags.channelsLast ? { channelsLast: true } : {}),
     ...(flags.recalibrateBn ? { recalibrateBatchNorm: true } : {}),
+    ...(flags.memoryPlan ? { memoryPlan: flags.memoryPlan } : {}),
+    ...(flags.memoryBudget !== undefined ? { memoryBudgetBytes: flags.memoryBudget } : {}),
   };
   const pretrainedFrom = flags.pretrainedFrom
     ? path.resolve(flags.pretrainedFrom)
