@@ -76,7 +76,12 @@ export function registerTrain(program: Command): void {
       'stop when validation accuracy has not improved for this many epochs',
       integer(),
     )
-    .option('--seed <n>', 'seed for initialisation, shuffling, augmentation and dropout', integer(), d.seed)
+    .option(
+      '--seed <n>',
+      'seed for initialisation, shuffling, augmentation and dropout',
+      integer({ min: 0 }),
+      d.seed,
+    )
     .option('--no-augment', "train without the paper's augmentation")
     .option('--channels-last', 'NHWC memory format (often faster on CPUs; measure with `pareto-edge bench`)')
     .option('--no-cache', 'decode JPEGs every epoch instead of caching resized images on disk')
