@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { modelNames } from '../zoo/registry.js';
 import { isModelFile } from '../zoo/model-file.js';
+import { DATASET_REGISTRY, isSyntheticSpec } from '../data/index.js';
 import { UserInputError } from '../util/errors.js';
 import { maxThreads, maxThreadsReason } from '../util/threads.js';
 import type { TrainConfig } from '../train/index.js';
@@ -98,9 +99,25 @@ export async function readExperimentSpec(file: string): Promise<ExperimentSpec> 
     const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
     throw new UserInputError(`--config ${file} is not a valid experiment spec: ${problems.join('; ')}`);
   }
-  // A description file is kept by its absolute path (from the working directory, as --models),
-  // so the runs' run.json still finds it when the experiment is resumed from elsewhere.
-  return { ...parsed.data, models: parsed.data.models.map((m) => (isModelFile(m) ? path.resolve(m) : m)) };
+  // Paths in the file are relative to the file, as in tsconfig or docker-compose, so a spec kept
+  // beside its data works from any working directory; they are stored absolute, so the runs'
+  // run.json still find them when the experiment is resumed from elsewhere.
+  const base = path.dirname(path.resolve(file));
+  const fromFile = (p: string): string => path.resolve(base, p);
+  const spec = parsed.data;
+  return {
+    ...spec,
+    models: spec.models.map((m) => (isModelFile(m) ? fromFile(m) : m)),
+    datasets: Object.fromEntries(
+      Object.entries(spec.datasets).map(([name, dir]) => [name, isDatasetName(dir) ? dir : fromFile(dir)]),
+    ),
+    pretrainedFrom: spec.pretrainedFrom === null ? null : fromFile(spec.pretrainedFrom),
+  };
+}
+
+/** `synthetic-pcb[:…]` and the registry's names (caltech101) name a data set; anything else is a folder. */
+function isDatasetName(reference: string): boolean {
+  return isSyntheticSpec(reference) || Object.hasOwn(DATASET_REGISTRY, reference);
 }
 
 /** ['train', 'schedule', 'kind'] → "train.schedule.kind"; ['models', 1] → "models[1]". */

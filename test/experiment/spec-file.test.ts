@@ -36,11 +36,22 @@ async function rejection(file: string): Promise<string> {
 const valid = { models: ['xception-mini'], datasets: { pcb: 'synthetic-pcb' } };
 
 describe('readExperimentSpec', () => {
-  it('keeps a description file among the models by its absolute path', async () => {
+  it('resolves description files, folders and the pre-trained experiment from the file, not the working directory', async () => {
     const spec = await readExperimentSpec(
-      await specFile('with-file.json', { ...valid, models: ['xception-mini', 'front/1.json'] }),
+      await specFile('with-file.json', {
+        models: ['xception-mini', 'front/1.json'],
+        datasets: { pcb: 'data/pcb', generated: 'synthetic-pcb:8,4,8', caltech: 'caltech101' },
+        pretrainedFrom: '../experiments/caltech',
+      }),
     );
-    assert.deepEqual(spec.models, ['xception-mini', path.resolve('front/1.json')]);
+    assert.notEqual(path.resolve('front/1.json'), path.join(dir, 'front/1.json'));
+    assert.deepEqual(spec.models, ['xception-mini', path.join(dir, 'front/1.json')]);
+    assert.deepEqual(spec.datasets, {
+      pcb: path.join(dir, 'data/pcb'),
+      generated: 'synthetic-pcb:8,4,8',
+      caltech: 'caltech101',
+    });
+    assert.equal(spec.pretrainedFrom, path.resolve(dir, '../experiments/caltech'));
   });
 
   it('fills the optional fields with their defaults', async () => {
