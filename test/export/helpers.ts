@@ -1,10 +1,10 @@
-// Shared by the export tests: a few real images (the PCB test split in ../shared/datasets when this
+// Shared by the export tests: real images (the PCB test split, or a few of its images, in ../shared/datasets when this
 // machine has it, generated PCB images otherwise) and zoo models with trained-looking weights.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLoader, openDataset, resolveDataDir, type Batch } from '../../src/data/index.js';
+import { createLoader, openDataset, resolveDataDir, type Batch, type Sample } from '../../src/data/index.js';
 import { manualSeed, noGrad, rand, randn } from '../../src/engine/index.js';
 import { buildModel, type DescribedModel } from '../../src/models/index.js';
 import { BatchNormalization } from '../../src/nn/index.js';
@@ -13,8 +13,8 @@ import { sharedDatasets } from '../data/helpers.js';
 
 export const INPUT = 64;
 
-/** `count` test images at INPUT px (both classes), as the evaluation loader makes them. */
-export async function testImages(count: number): Promise<{ batch: Batch; source: string }> {
+/** Where the test images come from: the real PCB set when this machine has it, generated otherwise. */
+async function withTestSplit<T>(use: (samples: Sample[], source: string) => Promise<T>): Promise<T> {
   const pcb = join(sharedDatasets(), 'pcb-defects');
   let dir = pcb;
   let cleanup: string | null = null;
@@ -25,15 +25,33 @@ export async function testImages(count: number): Promise<{ batch: Batch; source:
     source = `generated synthetic-pcb images: ${pcb} is absent (the shared data sets are not on this machine)`;
   }
   try {
-    const test = (await openDataset(dir)).splits.test;
+    return await use((await openDataset(dir)).splits.test, source);
+  } finally {
+    if (cleanup) await rm(cleanup, { recursive: true, force: true });
+  }
+}
+
+/** `count` test images at INPUT px (both classes), as the evaluation loader makes them. */
+export async function testImages(count: number): Promise<{ batch: Batch; source: string }> {
+  return withTestSplit(async (test, source) => {
     const step = Math.max(1, Math.floor(test.length / count));
     const samples = test.filter((_, i) => i % step === 0).slice(0, count);
     const loader = await createLoader(samples, { batchSize: count, inputSize: INPUT, workers: 0 });
     for await (const batch of loader.epoch(0)) return { batch, source };
-    throw new Error(`no readable test images in ${dir}`);
-  } finally {
-    if (cleanup) await rm(cleanup, { recursive: true, force: true });
-  }
+    throw new Error(`no readable test images in ${source}`);
+  });
+}
+
+/** The whole test split at INPUT px in batches of `batchSize`, decoded once and kept in memory. */
+export async function testSplit(
+  batchSize: number,
+): Promise<{ batches: Batch[]; images: number; source: string }> {
+  return withTestSplit(async (test, source) => {
+    const loader = await createLoader(test, { batchSize, inputSize: INPUT, workers: 0 });
+    const batches: Batch[] = [];
+    for await (const batch of loader.epoch(0)) batches.push(batch);
+    return { batches, images: test.length, source };
+  });
 }
 
 /**
