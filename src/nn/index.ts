@@ -1,6 +1,7 @@
 // Modules and layers with Keras semantics on the libtorch engine.
 export { Module, Sequential, StateDictError, releaseIntermediate, type ParameterCounts } from './module.js';
-export { Conv2D, DepthwiseConv2D, SeparableConv2D, type ConvOptions } from './conv.js';
+export { Conv2D, Convolution, DepthwiseConv2D, SeparableConv2D, type ConvOptions } from './conv.js';
+export { foldBatchNorms } from './fold-batchnorm.js';
 export {
   Dense,
   BatchNormalization,
