@@ -34,6 +34,7 @@ function formatBench(r: BenchResult): string {
     `${r.model} at ${r.input}×${r.input}, batch ${r.batch}, ${r.threads} threads, ${r.memoryFormat}`,
     `  training step  median ${r.train.stepMs.median.toFixed(1)} ms (p95 ${r.train.stepMs.p95.toFixed(1)}), ${r.train.imagesPerS.toFixed(1)} images/s`,
     `  inference      median ${r.infer.batchMs.median.toFixed(1)} ms per batch (p95 ${r.infer.batchMs.p95.toFixed(1)})`,
+    `    BN folded    median ${r.infer.folded.batchMs.median.toFixed(1)} ms per batch (p95 ${r.infer.folded.batchMs.p95.toFixed(1)}), as eval and predict run`,
     `  memory         peak tensors ${(r.memory.peakTensorBytes / MiB).toFixed(0)} MiB, peak RSS ${(r.memory.peakRssBytes / MiB).toFixed(0)} MiB`,
     `  memory plan    ${r.memoryPlan.plan}: predicted peak ${(r.memoryPlan.predictedPeakBytes / MiB).toFixed(0)} MiB, step time ×${r.memoryPlan.predictedRelativeStepTime.toFixed(2)}`,
     '',

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { expandImagePaths } from '../data/index.js';
 import { createProgress } from '../data/progress.js';
+import { inferenceCopy, type InferenceCopy } from '../models/index.js';
 import { loadRunModel, predictImages, type Prediction } from '../train/index.js';
 import { integer } from './parse.js';
 
@@ -33,7 +34,15 @@ export function registerPredict(program: Command): void {
 
 async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
   const files = await expandImagePaths(args);
-  const { record, model } = await loadRunModel(runDir);
+  const { record, model: trained } = await loadRunModel(runDir);
+  // Classified as deployed: BatchNorm folded into the convolutions (the same logits within float32 rounding).
+  let inference: InferenceCopy;
+  try {
+    inference = inferenceCopy(trained);
+  } finally {
+    trained.dispose();
+  }
+  const { model, foldedBatchNorms } = inference;
   const classes = record.data.classes;
   const progress = createProgress('predicting', {
     total: files.length,
@@ -50,6 +59,7 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
     return {
       run: runDir,
       model: record.model.name,
+      foldedBatchNorms,
       classes,
       images: predictions.map((p) => describe(p, classes, top)),
       skipped,

@@ -5,11 +5,18 @@ import { getRngState, setRngState } from '../engine/index.js';
 import { foldBatchNorms } from '../nn/index.js';
 import { buildModel, type DescribedModel } from './build.js';
 
+export interface InferenceCopy {
+  /** In eval mode, without gradients; the caller disposes it. */
+  model: DescribedModel;
+  /** How many BatchNorms were folded into the convolution before them (and removed). */
+  foldedBatchNorms: number;
+}
+
 /**
- * An inference-only copy of `model`: its current weights and BatchNorm statistics, in eval mode without
- * gradients, BatchNorm folded into the convolutions. The caller disposes it; `model` is unchanged.
+ * An inference-only copy of `model`: its current weights and BatchNorm statistics, with BatchNorm
+ * folded into the convolutions. `model` itself is unchanged.
  */
-export function inferenceCopy(model: DescribedModel): DescribedModel {
+export function inferenceCopy(model: DescribedModel): InferenceCopy {
   // Building draws initial weights that are overwritten at once: the global generator is put back,
   // so making a copy never changes what a seeded run draws next.
   const rng = getRngState();
@@ -22,8 +29,8 @@ export function inferenceCopy(model: DescribedModel): DescribedModel {
   }
   try {
     copy.loadStateDict(model.stateDict());
-    foldBatchNorms(copy);
-    return copy.eval().setTrainable(false);
+    const foldedBatchNorms = foldBatchNorms(copy);
+    return { model: copy.eval().setTrainable(false), foldedBatchNorms };
   } catch (error) {
     copy.dispose();
     throw error;

@@ -15,7 +15,8 @@ import {
   emptyCache,
   manualSeed,
 } from '../engine/index.js';
-import { buildModel } from '../models/build.js';
+import { buildModel, type DescribedModel } from '../models/build.js';
+import { inferenceCopy } from '../models/inference-copy.js';
 import { describeModel } from '../zoo/registry.js';
 import {
   measureLatency,
@@ -57,7 +58,8 @@ export interface BenchResult {
   memoryFormat: 'channels_last' | 'contiguous';
   params: { total: number; trainable: number };
   train: { steps: number; stepMs: Summary; imagesPerS: number };
-  infer: { batchMs: LatencyStats; imagesPerS: number };
+  /** Inference on the training batch: the training graph, and `folded` with BatchNorm folded (as eval runs). */
+  infer: { batchMs: LatencyStats; imagesPerS: number; folded: { batchMs: LatencyStats; imagesPerS: number } };
   /**
    * Peak bytes of live tensors, and the process's peak resident memory; the latter covers the whole
    * process lifetime when the kernel did not let us reset it (peakRssIsProcessLifetime).
@@ -102,13 +104,23 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
     const train = measureLatency(step, { warmup: 3, iterations: options.steps });
     const peakTensorBytes = memoryStats().peakBytes;
     const peakRssBytes = readProcessMemoryStatus()?.hwmBytes ?? process.memoryUsage.rss();
-    model.eval();
-    const infer = noGrad(() =>
-      measureLatency(() => tidy(() => model.forward(x).sum().item()), {
-        warmup: 3,
-        iterations: options.steps,
-      }),
-    );
+    const inferOn = (inferring: DescribedModel) => {
+      const timed = noGrad(() =>
+        measureLatency(() => tidy(() => inferring.forward(x).sum().item()), {
+          warmup: 3,
+          iterations: options.steps,
+        }),
+      );
+      return { batchMs: latencyStats(timed), imagesPerS: (options.batch * 1000) / timed.medianMs };
+    };
+    const training = inferOn(model.eval());
+    const copy = inferenceCopy(model).model;
+    let folded: ReturnType<typeof inferOn>;
+    try {
+      folded = inferOn(copy);
+    } finally {
+      copy.dispose();
+    }
     const counts = model.countParameters();
     return {
       model: name,
@@ -122,7 +134,7 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
         stepMs: summarize(train.timesMs),
         imagesPerS: (options.batch * 1000) / train.medianMs,
       },
-      infer: { batchMs: latencyStats(infer), imagesPerS: (options.batch * 1000) / infer.medianMs },
+      infer: { ...training, folded },
       memory: { peakTensorBytes, peakRssBytes, peakRssIsProcessLifetime: rssResetProblem !== null },
       memoryPlan: { ...memory.record, measuredPeakBytes: peakTensorBytes },
     };

@@ -24,7 +24,13 @@ export { describeRun } from './prepare.js';
 export { initFromRun, applyFreeze, blockPrefixes, headPrefix } from './transfer.js';
 export { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 export { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
-export { trainStep, measureInference, type InferenceLatency } from './step.js';
+export {
+  trainStep,
+  measureInference,
+  measureRunInference,
+  type InferenceLatency,
+  type RunInferenceLatency,
+} from './step.js';
 export { benchModel, type BenchOptions, type BenchResult } from './bench-model.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';

@@ -37,9 +37,17 @@ export interface InferenceLatency {
   imageMs: LatencyStats;
 }
 
+/** The training graph's inference latency and, beside it, its BatchNorm-folded copy's (run.json's `inference`). */
+export interface RunInferenceLatency extends InferenceLatency {
+  /** The model as `eval` and `predict` run it: BatchNorm folded into the convolutions (inferenceCopy). */
+  folded: Omit<InferenceLatency, 'batchSize'>;
+}
+
+type Inferring = { forward(x: Tensor): Tensor; eval(): unknown };
+
 /** Inference latency on random inputs of the model's size: per batch of 16 and per single image. */
 export function measureInference(
-  model: { forward(x: Tensor): Tensor; eval(): unknown },
+  model: Inferring,
   inputSize: number,
   { channelsLast = false, iterations = 20 } = {},
 ): InferenceLatency {
@@ -56,4 +64,18 @@ export function measureInference(
     );
   const batchSize = 16;
   return { batchSize, batchMs: timeFor(batchSize), imageMs: timeFor(1) };
+}
+
+/**
+ * measureInference of the training graph (BatchNorm unfolded: batchMs, imageMs, as runs always
+ * recorded) and then of its inference copy (`folded`), on the same settings.
+ */
+export function measureRunInference(
+  graphs: { training: Inferring; folded: Inferring },
+  inputSize: number,
+  options: { channelsLast?: boolean; iterations?: number } = {},
+): RunInferenceLatency {
+  const training = measureInference(graphs.training, inputSize, options);
+  const { batchMs, imageMs } = measureInference(graphs.folded, inputSize, options);
+  return { ...training, folded: { batchMs, imageMs } };
 }

@@ -17,6 +17,7 @@ import {
 import { saveWeights } from '../nn/index.js';
 import { buildModel, type DescribedModel } from '../models/build.js';
 import type { ModelDescription } from '../models/description.js';
+import { inferenceCopy } from '../models/inference-copy.js';
 import {
   createLoaders,
   openDataset,
@@ -33,7 +34,7 @@ import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from 
 import { evaluate, type Evaluation } from './evaluate.js';
 import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
-import { measureInference, type InferenceLatency } from './step.js';
+import { measureRunInference, type RunInferenceLatency } from './step.js';
 import { planStep } from './blockwise-step.js';
 import type { MemoryChoice } from './memory-choice.js';
 import { initFromRun, applyFreeze } from './transfer.js';
@@ -274,10 +275,16 @@ async function trainAndTest(
       ? await evaluate(model, loaders.test, classes, { channelsLast: config.channelsLast })
       : null;
   events?.phase?.('measuring inference latency');
-  const inference = measureInference(model, config.inputSize, {
-    channelsLast: config.channelsLast,
-    iterations: config.latencyIterations,
-  });
+  const folded = inferenceCopy(model).model;
+  let inference: RunInferenceLatency;
+  try {
+    inference = measureRunInference({ training: model, folded }, config.inputSize, {
+      channelsLast: config.channelsLast,
+      iterations: config.latencyIterations,
+    });
+  } finally {
+    folded.dispose();
+  }
   await saveWeights(model, runDir.weights, {
     model: config.model,
     classes: JSON.stringify(dataset.classNames),
@@ -362,7 +369,7 @@ function summarize(
   record: RunRecord,
   history: EpochRecord[],
   test: Evaluation | null,
-  inference: InferenceLatency,
+  inference: RunInferenceLatency,
 ): RunSummary {
   const last = history[history.length - 1];
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);

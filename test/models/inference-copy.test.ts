@@ -23,11 +23,12 @@ for (const name of ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v
   test(`${name}: the folded copy has no BatchNorm left and the same logits; the model is unchanged`, () => {
     const model = seededModel(name, CLASSES, INPUT);
     const before = tidy(() => Object.entries(model.stateDict()).map(([key, t]) => [key, t.clone()] as const));
-    const copy = inferenceCopy(model);
+    const { model: copy, foldedBatchNorms } = inferenceCopy(model);
     const x = randn([2, 3, INPUT, INPUT]);
     try {
       assert.ok(batchNorms(model) > 0);
       assert.equal(batchNorms(copy), 0);
+      assert.equal(foldedBatchNorms, batchNorms(model));
       const delta = maxLogitDelta(model, copy, x);
       assert.ok(delta <= 1e-4, `max |Δlogit| ${delta} > 1e-4`);
       const after = model.stateDict();
@@ -47,7 +48,7 @@ for (const name of ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v
 
 test('the folded copy computes the same logits on a channels-last input', () => {
   const model = seededModel('mobilenet-v2', CLASSES, INPUT);
-  const copy = inferenceCopy(model);
+  const copy = inferenceCopy(model).model;
   const x = tidy(() => randn([2, 3, INPUT, INPUT]).contiguous('channels_last'));
   try {
     assert.equal(batchNorms(copy), 0);
@@ -66,7 +67,7 @@ test('making a copy leaves the global generator where it was', () => {
   const state = getRngState();
   const expected = tidy(() => rand([4]).toArray());
   setRngState(state);
-  inferenceCopy(model).dispose();
+  inferenceCopy(model).model.dispose();
   const drawn = tidy(() => rand([4]).toArray());
   state.dispose();
   model.dispose();

@@ -1,4 +1,5 @@
-// benchModel, the library function behind `pareto-edge bench`: what it reports about a small model.
+// benchModel, the library function behind `pareto-edge bench`: what it reports about a small model
+// (inference of the training graph and with BatchNorm folded).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { benchModel, buildModel, describeModel, ModelOptionsError } from '../../src/index.js';
@@ -16,6 +17,8 @@ test('benchModel times training steps and inference and reports the built model'
   assert.equal(result.memoryFormat, 'contiguous');
   assert.equal(result.train.steps, 2);
   assert.ok(result.train.stepMs.median > 0 && result.infer.batchMs.median > 0);
+  assert.ok(result.infer.folded.batchMs.median > 0, 'inference with BatchNorm folded is timed too');
+  assert.ok(Math.abs(result.infer.folded.imagesPerS - 2000 / result.infer.folded.batchMs.median) < 1e-9);
   assert.ok(Math.abs(result.train.imagesPerS - 2000 / result.train.stepMs.median) < 1e-9);
   assert.ok(result.memory.peakTensorBytes > 0);
 });
