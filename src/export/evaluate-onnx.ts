@@ -1,6 +1,7 @@
 // An exported model evaluated in ONNX Runtime beside the model it came from: accuracy, loss and the
 // confusion matrix of each on the same images, how often their top-1 classes agree, the largest logit
-// difference, and inference latency of both at the same thread count.
+// difference, and inference latency of each (and of the model with BatchNorm folded) at the same
+// thread count.
 import { dispose, getNumThreads, noGrad, setNumThreads, tensor, tidy, type Tensor } from '../engine/index.js';
 import type { Batch, DataLoader } from '../data/index.js';
 import { median, percentile, type LatencyStats } from '../measure/index.js';

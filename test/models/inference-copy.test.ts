@@ -3,7 +3,16 @@
 // follows a convolution), and the model it was copied from keeps its weights and BatchNorms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getRngState, manualSeed, noGrad, rand, randn, setRngState, tidy } from '../../src/engine/index.js';
+import {
+  getRngState,
+  lifetimeStats,
+  manualSeed,
+  noGrad,
+  rand,
+  randn,
+  setRngState,
+  tidy,
+} from '../../src/engine/index.js';
 import { inferenceCopy, type DescribedModel } from '../../src/models/index.js';
 import { BatchNormalization, type Module } from '../../src/nn/index.js';
 import { seededModel } from '../export/helpers.js';
@@ -72,4 +81,12 @@ test('making a copy leaves the global generator where it was', () => {
   state.dispose();
   model.dispose();
   assert.deepEqual(drawn, expected);
+});
+
+test('a disposed copy leaves no tensor alive', () => {
+  const model = seededModel('xception-mini', CLASSES, INPUT);
+  const before = lifetimeStats().liveTensors;
+  inferenceCopy(model).model.dispose();
+  assert.equal(lifetimeStats().liveTensors, before);
+  model.dispose();
 });
