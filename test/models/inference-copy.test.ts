@@ -19,6 +19,11 @@ import { seededModel } from '../export/helpers.js';
 
 const INPUT = 32;
 const CLASSES = 3;
+/**
+ * Tighter than the 1e-4 issue 17 asks for: float32 rounding measured ≤ 2e-7 on logits of ~0.1-0.4, and a fold
+ * that forgot BatchNorm's epsilon is off by ≥ 3e-5 on every model.
+ */
+const TOLERANCE = 1e-5;
 
 function batchNorms(model: Module): number {
   return model.namedModules().filter(([, module]) => module instanceof BatchNormalization).length;
@@ -39,7 +44,7 @@ for (const name of ['xception', 'xception-lite', 'mobilenet-v2', 'efficientnet-v
       assert.equal(batchNorms(copy), 0);
       assert.equal(foldedBatchNorms, batchNorms(model));
       const delta = maxLogitDelta(model, copy, x);
-      assert.ok(delta <= 1e-4, `max |Δlogit| ${delta} > 1e-4`);
+      assert.ok(delta <= TOLERANCE, `max |Δlogit| ${delta} > ${TOLERANCE}`);
       const after = model.stateDict();
       assert.deepEqual(
         Object.keys(after),
@@ -62,7 +67,7 @@ test('the folded copy computes the same logits on a channels-last input', () => 
   try {
     assert.equal(batchNorms(copy), 0);
     const delta = maxLogitDelta(model, copy, x);
-    assert.ok(delta <= 1e-4, `max |Δlogit| ${delta} > 1e-4`);
+    assert.ok(delta <= TOLERANCE, `max |Δlogit| ${delta} > ${TOLERANCE}`);
   } finally {
     x.dispose();
     copy.dispose();
