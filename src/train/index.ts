@@ -35,3 +35,4 @@ export { benchModel, type BenchOptions, type BenchResult } from './bench-model.j
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
 export { predictImages, type Prediction, type PredictOptions } from './predict.js';
+export { optimizerModel } from './memory-choice.js';
