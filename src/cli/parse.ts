@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { THREADS_PER_CORE, maxThreads, maxThreadsReason } from '../util/threads.js';
 import { parseByteSize } from '../util/byte-size.js';
 import { MemoryPlanError, parseMemoryPlan, type MemoryPlan } from '../analysis/index.js';
+import { isPrecisionSetting, type PrecisionSetting } from '../train/precision.js';
 
 /** Digits only ("1e3", "0x10", "" and "-1" are refused), at least `min`. */
 export function integer({ min = 1 } = {}): (value: string) => number {
@@ -59,4 +60,10 @@ export function memoryPlan(value: string): MemoryPlan {
     if (error instanceof MemoryPlanError) throw new InvalidArgumentError(`${error.message}.`);
     throw error;
   }
+}
+
+/** --precision: auto, fp32 or bf16 (resolved against the CPU by the command, see src/train/precision.ts). */
+export function precisionSetting(value: string): PrecisionSetting {
+  if (!isPrecisionSetting(value)) throw new InvalidArgumentError('It must be auto, fp32 or bf16.');
+  return value;
 }

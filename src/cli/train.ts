@@ -5,7 +5,16 @@ import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConf
 import { UsageError } from './errors.js';
 import { isModelFile } from '../zoo/model-file.js';
 import { trainProgress } from './train-progress.js';
-import { byteSize, integer, memoryPlan, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import {
+  byteSize,
+  integer,
+  memoryPlan,
+  positiveNumber,
+  precisionSetting,
+  threadCount,
+  threadsHelp,
+} from './parse.js';
+import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
 import type { MemoryPlan } from '../analysis/index.js';
 import { formatRunSummary } from './run-format.js';
 
@@ -39,12 +48,15 @@ interface TrainFlags {
   recalibrateBn?: boolean;
   memoryPlan?: MemoryPlan;
   memoryBudget?: number;
+  precision: PrecisionSetting;
   json?: boolean;
 }
 
 /** Shared with `bench` (and `compare`). */
 export const MEMORY_PLAN_HELP =
   'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
+export const PRECISION_HELP =
+  'what the training step computes in: fp32, bf16 (bfloat16 autocast, float32 weights; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them; docs/precision.md)';
 export const MEMORY_BUDGET_HELP =
   'pick the fastest memory plan whose predicted peak fits, e.g. 200MB (refused, naming the smallest peak, when none fits)';
 
@@ -91,6 +103,7 @@ export function registerTrain(program: Command): void {
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
+    .option('--precision <p>', PRECISION_HELP, precisionSetting, d.precision)
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);
@@ -147,5 +160,6 @@ function toConfig(flags: TrainFlags): TrainConfig {
     recalibrateBatchNorm: flags.recalibrateBn ?? false,
     memoryPlan: flags.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
     memoryBudgetBytes: flags.memoryBudget ?? null,
+    precision: resolvePrecision(flags.precision),
   };
 }

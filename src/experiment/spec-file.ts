@@ -52,6 +52,7 @@ const trainSettings = z.strictObject({
     optimizer: z.enum(['after-backward', 'in-backward']),
   }),
   memoryBudgetBytes: wholeNumber.nullable(),
+  precision: z.enum(['fp32', 'bf16']),
 }) satisfies z.ZodType<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 
 const modelName = z.string().refine((name) => modelNames().includes(name) || isModelFile(name), {

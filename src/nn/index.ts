@@ -15,7 +15,7 @@ export {
   Normalization,
   type BatchNormalizationOptions,
 } from './layers.js';
-export { activate, type ActivationKind } from './activation.js';
+export { activate, relu6FromRelu, type ActivationKind } from './activation.js';
 export { Merge, Unflatten, type MergeKind } from './merge.js';
 export { initialize, type Initializer } from './init.js';
 export { saveWeights, loadWeights } from './state.js';

@@ -31,6 +31,7 @@ import { planStep } from './blockwise-step.js';
 import { DEFAULT_TRAIN_CONFIG } from './config.js';
 import { chooseMemoryPlan, type RunMemory } from './memory-choice.js';
 import type { MemoryPlan } from '../analysis/index.js';
+import type { Precision } from './precision.js';
 
 export interface BenchOptions {
   /** Input side in pixels. */
@@ -48,6 +49,8 @@ export interface BenchOptions {
   memoryPlan?: MemoryPlan;
   /** Use the fastest plan whose predicted peak fits (instead of memoryPlan). */
   memoryBudget?: number;
+  /** What the training step computes in (default fp32); inference is timed in float32 either way. */
+  precision?: Precision;
 }
 
 export interface BenchResult {
@@ -56,6 +59,7 @@ export interface BenchResult {
   batch: number;
   threads: number;
   memoryFormat: 'channels_last' | 'contiguous';
+  precision: Precision;
   params: { total: number; trainable: number };
   train: { steps: number; stepMs: Summary; imagesPerS: number };
   /** Inference on the training batch: the training graph, and `folded` with BatchNorm folded (as eval runs). */
@@ -95,12 +99,13 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
   const model = buildModel(description);
   const optimizer = new Adam(model.trainableParameters());
   const format = options.channelsLast ? 'channels_last' : 'contiguous';
+  const precision = options.precision ?? 'fp32';
   const x = keep(tidy(() => randn([options.batch, 3, options.input, options.input]).contiguous(format)));
   const y = keep(randint(0, options.classes, [options.batch]));
   try {
     const rssResetProblem = resetPeakRss();
     resetPeakMemory();
-    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan));
+    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan, precision));
     const train = measureLatency(step, { warmup: 3, iterations: options.steps });
     const peakTensorBytes = memoryStats().peakBytes;
     const peakRssBytes = readProcessMemoryStatus()?.hwmBytes ?? process.memoryUsage.rss();
@@ -128,6 +133,7 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
       batch: options.batch,
       threads,
       memoryFormat: format,
+      precision,
       params: { total: counts.total, trainable: counts.trainable },
       train: {
         steps: options.steps,

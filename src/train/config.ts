@@ -2,6 +2,7 @@
 // repeated; everything that changes the numbers is here, with Keras' defaults where the paper used Keras.
 import { DEFAULT_MEMORY_PLAN, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
+import type { Precision } from './precision.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
@@ -65,6 +66,11 @@ export interface TrainConfig {
   memoryPlan: MemoryPlan;
   /** When set, the fastest plan whose predicted peak fits replaces memoryPlan. */
   memoryBudgetBytes: number | null;
+  /**
+   * What the training step computes in: fp32, or bf16 autocast (src/train/precision.ts; refused on a
+   * CPU without bfloat16 instructions). The CLI's --precision auto is resolved before it gets here.
+   */
+  precision: Precision;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
@@ -91,6 +97,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   recalibrateBatchNorm: false,
   memoryPlan: DEFAULT_MEMORY_PLAN,
   memoryBudgetBytes: null,
+  precision: 'fp32',
 };
 
 /** The learning rate for an epoch (0-based) under a schedule. */

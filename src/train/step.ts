@@ -3,11 +3,8 @@
 import { F, tidy, noGrad, randn, type Optimizer, type Tensor } from '../engine/index.js';
 import { measureLatency, latencyStats } from '../measure/index.js';
 import type { LatencyStats } from '../measure/index.js';
+import { inPrecision, type Precision } from './precision.js';
 
-/**
- * Forward, cross-entropy on logits, backward and the optimizer update, in one tidy() scope.
- * Returns the batch's mean loss and how many predictions were right.
- */
 export interface StepResult {
   /** The batch's mean loss. */
   loss: number;
@@ -15,15 +12,22 @@ export interface StepResult {
   correct: number;
 }
 
+/**
+ * Forward and cross-entropy on logits (in the precision: ./precision.ts), backward and the optimizer
+ * update, in one tidy() scope. Returns the batch's mean loss and how many predictions were right.
+ */
 export function trainStep(
   model: { forward(x: Tensor): Tensor },
   optimizer: Optimizer,
   x: Tensor,
   y: Tensor,
+  precision: Precision = 'fp32',
 ): StepResult {
   return tidy(() => {
-    const logits = model.forward(x);
-    const loss = F.crossEntropy(logits, y);
+    const { logits, loss } = inPrecision(precision, () => {
+      const logits = model.forward(x);
+      return { logits, loss: F.crossEntropy(logits, y) };
+    });
     optimizer.zeroGrad();
     loss.backward();
     optimizer.update();

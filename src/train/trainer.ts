@@ -6,6 +6,7 @@ import {
   Adam,
   AdamW,
   SGD,
+  bf16Support,
   tidy,
   manualSeed,
   setNumThreads,
@@ -323,7 +324,7 @@ async function trainEpoch(
   for await (const batch of loaders.train.epoch(epoch)) {
     const step = tidy(() => {
       const { x, y } = batchTensors(batch, config.channelsLast);
-      return planStep(model, optimizer, x, y, memory.plan);
+      return planStep(model, optimizer, x, y, memory.plan, config.precision);
     });
     const n = batch.labels.length;
     lossSum += step.loss * n;
@@ -417,6 +418,7 @@ function machineInfo(): Record<string, unknown> {
     libtorch: info.libtorch.version,
     blas: info.blas.kind,
     cpuCapability: info.cpuCapability,
+    bf16Instructions: bf16Support(),
     threads: info.threads,
   };
 }
