@@ -16,7 +16,8 @@ import { compareLatency, compareOnOnnx, openOnnxSession, readOnnxFile } from '..
 import { inferenceCopy, type DescribedModel } from '../models/index.js';
 import type { LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
-import { evaluate, type RunRecord } from '../train/index.js';
+import { evaluate, runMemoryFormat, type RunRecord } from '../train/index.js';
+import { batchLayout } from '../train/memory-format.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureRunInference } from '../train/step.js';
 import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
@@ -78,6 +79,7 @@ function chooseImages(
 async function evaluateRun(runDir: string, flags: EvalFlags) {
   const { record, model } = await loadRunModel(runDir);
   const config = record.config;
+  const memoryFormat = runMemoryFormat(record);
   const ownData = flags.data === undefined;
   let dataset: ImageDataset;
   try {
@@ -99,7 +101,7 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     {
       batchSize: config.batchSize,
       inputSize: config.inputSize,
-      layout: config.channelsLast ? 'nhwc' : 'nchw',
+      layout: batchLayout(memoryFormat),
       augment: false,
     },
   );
@@ -109,17 +111,13 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     if (flags.recalibrateBn) {
       if (loaders.trainAsIs.samples.length === 0)
         throw new UsageError(`--recalibrate-bn needs training images, and ${dataset.root} has none`);
-      recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
-        channelsLast: config.channelsLast,
-      });
+      recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), { memoryFormat });
     }
     // Evaluated as deployed: BatchNorm folded into the convolutions (the same logits within float32
     // rounding, one pass over each activation fewer).
     const inference = inferenceCopy(model);
     folded = inference.model;
-    const evaluation = await evaluate(folded, loaders.test, dataset.classNames.length, {
-      channelsLast: config.channelsLast,
-    });
+    const evaluation = await evaluate(folded, loaders.test, dataset.classNames.length, { memoryFormat });
     const onnx = flags.onnx
       ? await evaluateOnnx(
           path.resolve(flags.onnx),
@@ -134,6 +132,8 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
       model: record.model.name,
       data: dataset.root,
       split,
+      /** The run's own, as it trained (older runs: their channelsLast). */
+      memoryFormat,
       recalibration,
       foldedBatchNorms: inference.foldedBatchNorms,
       images: evaluation.images,
@@ -144,9 +144,7 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
         dataset.classNames.map((name, i) => [name, evaluation.perClassAccuracy[i]]),
       ),
       confusion: evaluation.confusion,
-      latency: measureRunInference({ training: model, folded }, config.inputSize, {
-        channelsLast: config.channelsLast,
-      }),
+      latency: measureRunInference({ training: model, folded }, config.inputSize, { memoryFormat }),
       onnx,
     };
   } finally {
@@ -168,7 +166,8 @@ async function evaluateOnnx(
   threads: number,
 ) {
   const info = await readOnnxFile(file);
-  const { inputSize, channelsLast } = record.config;
+  const { inputSize } = record.config;
+  const memoryFormat = runMemoryFormat(record);
   if (info.classes !== null && JSON.stringify(info.classes) !== JSON.stringify(record.data.classes))
     throw new UsageError(
       `${file} classifies [${info.classes.join(', ')}], the run [${record.data.classes.join(', ')}]: pass an export of this run`,
@@ -180,11 +179,11 @@ async function evaluateOnnx(
   const session = await openOnnxSession(info.bytes, { threads });
   try {
     const comparison = await compareOnOnnx(session, models.folded, loader, record.data.classes.length, {
-      channelsLast,
+      memoryFormat,
     });
     const latency = await compareLatency(session, models.training, inputSize, {
       threads,
-      channelsLast,
+      memoryFormat,
       folded: models.folded,
     });
     return {

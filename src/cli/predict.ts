@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expandImagePaths } from '../data/index.js';
 import { createProgress } from '../data/progress.js';
 import { inferenceCopy, type InferenceCopy } from '../models/index.js';
-import { loadRunModel, predictImages, type Prediction } from '../train/index.js';
+import { loadRunModel, predictImages, runMemoryFormat, type Prediction } from '../train/index.js';
 import { integer } from './parse.js';
 
 interface PredictFlags {
@@ -44,6 +44,7 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
   }
   const { model, foldedBatchNorms } = inference;
   const classes = record.data.classes;
+  const memoryFormat = runMemoryFormat(record);
   const progress = createProgress('predicting', {
     total: files.length,
     quiet: files.length < 2 * flags.batch,
@@ -51,7 +52,7 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
   try {
     const { predictions, skipped } = await predictImages(model, files, {
       inputSize: record.config.inputSize,
-      channelsLast: record.config.channelsLast,
+      memoryFormat,
       batchSize: flags.batch,
       onProgress: (done) => progress.update(done),
     });
@@ -60,6 +61,7 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
       run: runDir,
       model: record.model.name,
       foldedBatchNorms,
+      memoryFormat,
       classes,
       images: predictions.map((p) => describe(p, classes, top)),
       skipped,

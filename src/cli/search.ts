@@ -15,7 +15,17 @@ import { DEFAULT_TRAIN_CONFIG } from '../train/index.js';
 import { runPlanned, type RunExecutor } from '../experiment/runner.js';
 import { QueueExecutor } from '../distributed/queue-executor.js';
 import { UsageError } from './errors.js';
-import { byteSize, integer, memoryPlan, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import {
+  byteSize,
+  integer,
+  memoryFormatSetting,
+  memoryPlan,
+  positiveNumber,
+  threadCount,
+  threadsHelp,
+} from './parse.js';
+import { MEMORY_FORMAT_HELP } from './train.js';
+import type { MemoryFormatSetting } from '../train/memory-format.js';
 import { formatMemoryPlan, type MemoryPlan } from '../analysis/index.js';
 import { tagName } from './worker.js';
 
@@ -26,6 +36,7 @@ interface SearchFlags {
   inputSizes?: string;
   memoryBudget?: number;
   memoryPlan?: MemoryPlan;
+  memoryFormat: MemoryFormatSetting;
   latencyBudget?: string;
   paramBudget?: number;
   budget?: string;
@@ -72,6 +83,12 @@ export function registerSearch(program: Command): void {
       '--memory-plan <plan>',
       'memory plan every trial trains under, and the memory objective is predicted for, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md; default: the ordinary step)',
       memoryPlan,
+    )
+    .option(
+      '--memory-format <f>',
+      `memory format of every trial: ${MEMORY_FORMAT_HELP.replace('the model', 'each candidate')}`,
+      memoryFormatSetting,
+      DEFAULT_TRAIN_CONFIG.memoryFormat,
     )
     .option('--latency-budget <time>', 'inference latency budget per image on this machine, e.g. 40ms')
     .option('--param-budget <n>', 'parameter budget (Keras count)', integer())
@@ -202,6 +219,7 @@ function toRequest(flags: SearchFlags): SearchRequest {
       ...DEFAULT_TRAIN_CONFIG,
       batchSize: flags.batch,
       memoryPlan: plan,
+      memoryFormat: flags.memoryFormat,
       seed: flags.seed,
       augment: flags.augment ?? false,
       schedule: { kind: 'constant' },

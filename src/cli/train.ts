@@ -6,8 +6,11 @@ import { UsageError } from './errors.js';
 import { isModelFile } from '../zoo/model-file.js';
 import { trainProgress } from './train-progress.js';
 import {
+  askedMemoryFormat,
   byteSize,
+  channelsLastAlias,
   integer,
+  memoryFormatSetting,
   memoryPlan,
   positiveNumber,
   precisionSetting,
@@ -16,6 +19,7 @@ import {
 } from './parse.js';
 import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
 import type { MemoryPlan } from '../analysis/index.js';
+import type { MemoryFormatSetting } from '../train/memory-format.js';
 import { formatRunSummary } from './run-format.js';
 
 /** Shared with `compare`, which passes the flag on to every run. */
@@ -40,6 +44,8 @@ interface TrainFlags {
   earlyStopping?: number;
   seed: number;
   augment: boolean;
+  memoryFormat: MemoryFormatSetting;
+  /** Deprecated alias of --memory-format channels-last. */
   channelsLast?: boolean;
   cache: boolean;
   workers?: number;
@@ -57,6 +63,8 @@ export const MEMORY_PLAN_HELP =
   'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
 export const PRECISION_HELP =
   'what the training step computes in: fp32, bf16 (bfloat16 autocast, float32 weights; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them; docs/precision.md)';
+export const MEMORY_FORMAT_HELP =
+  'nchw, channels-last, or auto: the faster for the model on this CPU, measured in a few training steps before the first run of its kind and cached (docs/training.md)';
 export const MEMORY_BUDGET_HELP =
   'pick the fastest memory plan whose predicted peak fits, e.g. 200MB (refused, naming the smallest peak, when none fits)';
 
@@ -95,7 +103,8 @@ export function registerTrain(program: Command): void {
       d.seed,
     )
     .option('--no-augment', "train without the paper's augmentation")
-    .option('--channels-last', 'NHWC memory format (often faster on CPUs; measure with `pareto-edge bench`)')
+    .option('--memory-format <f>', MEMORY_FORMAT_HELP, memoryFormatSetting, d.memoryFormat)
+    .addOption(channelsLastAlias())
     .option('--no-cache', 'decode JPEGs every epoch instead of caching resized images on disk')
     .option('--workers <n>', threadsHelp('data loader threads', 'one per core'), threadCount)
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
@@ -151,7 +160,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
       flags.earlyStopping !== undefined ? { metric: 'valAcc', patience: flags.earlyStopping } : null,
     seed: flags.seed,
     augment: flags.augment,
-    channelsLast: flags.channelsLast ?? false,
+    memoryFormat: askedMemoryFormat(flags) ?? DEFAULT_TRAIN_CONFIG.memoryFormat,
     cacheImages: flags.cache,
     workers: flags.workers ?? null,
     initFrom: flags.initFrom ? path.resolve(flags.initFrom) : null,

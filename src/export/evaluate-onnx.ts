@@ -6,7 +6,7 @@ import { dispose, getNumThreads, noGrad, setNumThreads, tensor, tidy, type Tenso
 import type { Batch, DataLoader } from '../data/index.js';
 import { median, percentile, type LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
-import { summarizeEvaluation, type Evaluation } from '../train/index.js';
+import { summarizeEvaluation, type Evaluation, type MemoryFormat } from '../train/index.js';
 import { batchTensors } from '../train/batch.js';
 import type { OnnxSession } from './runtime.js';
 
@@ -23,7 +23,7 @@ export async function compareOnOnnx(
   model: Module,
   loader: DataLoader,
   classes: number,
-  { channelsLast = false } = {},
+  { memoryFormat = 'nchw' as MemoryFormat } = {},
 ): Promise<OnnxComparison> {
   const blank = () => Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const confusion = { onnx: blank(), reference: blank() };
@@ -34,7 +34,7 @@ export async function compareOnOnnx(
   model.eval();
   for await (const batch of loader.epoch(0)) {
     const reference = noGrad(() =>
-      tidy(() => model.forward(batchTensors(batch, channelsLast).x).toFloat32Array()),
+      tidy(() => model.forward(batchTensors(batch, memoryFormat).x).toFloat32Array()),
     );
     const onnx = await session.run(nchw(batch), [
       batch.labels.length,
@@ -91,11 +91,17 @@ export async function compareLatency(
   inputSize: number,
   {
     threads,
-    channelsLast = false,
+    memoryFormat = 'nchw',
     iterations = 20,
     warmup = 3,
     folded,
-  }: { threads: number; channelsLast?: boolean; iterations?: number; warmup?: number; folded?: Module },
+  }: {
+    threads: number;
+    memoryFormat?: MemoryFormat;
+    iterations?: number;
+    warmup?: number;
+    folded?: Module;
+  },
 ): Promise<LatencyComparison> {
   const before = getNumThreads();
   setNumThreads(threads);
@@ -121,7 +127,7 @@ export async function compareLatency(
         () => Math.random() * 2 - 1,
       );
       const input = tensor(pixels, shape);
-      const x = channelsLast ? input.contiguous('channels_last') : input;
+      const x = memoryFormat === 'channels-last' ? input.contiguous('channels_last') : input;
       const times = { reference: [] as number[], folded: [] as number[], onnx: [] as number[] };
       try {
         for (let i = 0; i < warmup + iterations; i++) {

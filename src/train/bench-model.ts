@@ -32,6 +32,8 @@ import { DEFAULT_TRAIN_CONFIG } from './config.js';
 import { chooseMemoryPlan, type RunMemory } from './memory-choice.js';
 import type { MemoryPlan } from '../analysis/index.js';
 import type { Precision } from './precision.js';
+import { tensorFormat, type MemoryFormatChoice, type MemoryFormatSetting } from './memory-format.js';
+import { chooseMemoryFormat, type ChooseOptions } from './memory-format-choice.js';
 
 export interface BenchOptions {
   /** Input side in pixels. */
@@ -43,8 +45,8 @@ export interface BenchOptions {
   classes: number;
   /** Intra-op threads; every core when omitted. */
   threads?: number;
-  /** NHWC memory format for the inputs. */
-  channelsLast?: boolean;
+  /** nchw, channels-last, or auto (default): the faster, measured as train does (./memory-format.ts). */
+  memoryFormat?: MemoryFormatSetting;
   /** How the step spends memory (default: the ordinary step). */
   memoryPlan?: MemoryPlan;
   /** Use the fastest plan whose predicted peak fits (instead of memoryPlan). */
@@ -58,7 +60,8 @@ export interface BenchResult {
   input: number;
   batch: number;
   threads: number;
-  memoryFormat: 'channels_last' | 'contiguous';
+  /** The format timed and how it was chosen. */
+  memoryFormat: MemoryFormatChoice;
   precision: Precision;
   params: { total: number; trainable: number };
   train: { steps: number; stepMs: Summary; imagesPerS: number };
@@ -77,7 +80,11 @@ export interface BenchResult {
  * Builds the zoo model `name` (without preprocessing) and times Adam training steps and inference on
  * one random batch. Throws ModelOptionsError for an unknown model or options it does not accept.
  */
-export function benchModel(name: string, options: BenchOptions): BenchResult {
+export function benchModel(
+  name: string,
+  options: BenchOptions,
+  formatOptions: ChooseOptions = {},
+): BenchResult {
   const description = describeModel(name, {
     numClasses: options.classes,
     inputSize: options.input,
@@ -94,13 +101,21 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
   );
   const threads = options.threads ?? os.availableParallelism();
   setNumThreads(threads);
+  const precision = options.precision ?? 'fp32';
+  const memoryFormat = chooseMemoryFormat(
+    options.memoryFormat ?? 'auto',
+    { description, batchSize: options.batch, threads, precision, plan: memory.plan },
+    formatOptions,
+  );
   manualSeed(0);
   emptyCache();
   const model = buildModel(description);
   const optimizer = new Adam(model.trainableParameters());
-  const format = options.channelsLast ? 'channels_last' : 'contiguous';
-  const precision = options.precision ?? 'fp32';
-  const x = keep(tidy(() => randn([options.batch, 3, options.input, options.input]).contiguous(format)));
+  const x = keep(
+    tidy(() =>
+      randn([options.batch, 3, options.input, options.input]).contiguous(tensorFormat(memoryFormat.format)),
+    ),
+  );
   const y = keep(randint(0, options.classes, [options.batch]));
   try {
     const rssResetProblem = resetPeakRss();
@@ -132,7 +147,7 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
       input: options.input,
       batch: options.batch,
       threads,
-      memoryFormat: format,
+      memoryFormat,
       precision,
       params: { total: counts.total, trainable: counts.trainable },
       train: {

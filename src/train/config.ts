@@ -3,6 +3,7 @@
 import { DEFAULT_MEMORY_PLAN, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
 import type { Precision } from './precision.js';
+import type { MemoryFormatSetting } from './memory-format.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
@@ -44,8 +45,12 @@ export interface TrainConfig {
   seed: number;
   /** The paper's augmentation on the training set. */
   augment: boolean;
-  /** NHWC memory format (oneDNN's preferred layout on CPUs). */
-  channelsLast: boolean;
+  /**
+   * nchw, channels-last (NHWC strides, oneDNN's preferred layout on CPUs), or auto: the faster for this
+   * model on this CPU, measured before training (src/train/memory-format.ts; run.json's memoryFormat
+   * records what ran).
+   */
+  memoryFormat: MemoryFormatSetting;
   /** Cache decoded, resized images on disk. */
   cacheImages: boolean;
   /** Loader worker threads; null = one per core. */
@@ -87,7 +92,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   earlyStopping: null,
   seed: 0,
   augment: true,
-  channelsLast: false,
+  memoryFormat: 'auto',
   cacheImages: true,
   workers: null,
   initFrom: null,
@@ -145,7 +150,8 @@ export function parseSchedule(text: string): Schedule {
 
 /**
  * What may change when a run is resumed: how long it trains and how fast it runs, never what it learns
- * or how it is tested. Every other field of TrainConfig must match the run's own.
+ * or how it is tested. Every other field of TrainConfig must match the run's own. (The memory format
+ * changes only the order of float32 additions, as the thread count does.)
  */
 export const RESUME_MAY_CHANGE = [
   'epochs',
@@ -153,7 +159,25 @@ export const RESUME_MAY_CHANGE = [
   'workers',
   'cacheImages',
   'latencyIterations',
+  'memoryFormat',
 ] as const;
+
+/** A configuration as versions before memoryFormat wrote it (run.json, search settings, queue jobs). */
+export type LegacyTrainConfig = Omit<TrainConfig, 'memoryFormat'> & {
+  memoryFormat?: MemoryFormatSetting;
+  channelsLast?: boolean;
+};
+
+/**
+ * The configuration with `channelsLast: boolean` (before memoryFormat) read as the format it ran in:
+ * true → channels-last, false → nchw. Where both are present (an older search's settings spread over
+ * today's defaults), channelsLast is what the run asked for.
+ */
+export function upgradeTrainConfig(config: LegacyTrainConfig): TrainConfig {
+  const { channelsLast, ...rest } = config;
+  if (channelsLast === undefined) return { ...rest, memoryFormat: rest.memoryFormat ?? 'nchw' };
+  return { ...rest, memoryFormat: channelsLast ? 'channels-last' : 'nchw' };
+}
 
 export interface ConfigMismatch {
   field: keyof TrainConfig;

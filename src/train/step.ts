@@ -4,6 +4,7 @@ import { F, tidy, noGrad, randn, type Optimizer, type Tensor } from '../engine/i
 import { measureLatency, latencyStats } from '../measure/index.js';
 import type { LatencyStats } from '../measure/index.js';
 import { inPrecision, type Precision } from './precision.js';
+import { tensorFormat, type MemoryFormat } from './memory-format.js';
 
 export interface StepResult {
   /** The batch's mean loss. */
@@ -53,14 +54,13 @@ type Inferring = { forward(x: Tensor): Tensor; eval(): unknown };
 export function measureInference(
   model: Inferring,
   inputSize: number,
-  { channelsLast = false, iterations = 20 } = {},
+  { memoryFormat = 'nchw' as MemoryFormat, iterations = 20 } = {},
 ): InferenceLatency {
   model.eval();
   const timeFor = (n: number) =>
     noGrad(() =>
       tidy(() => {
-        let x = randn([n, 3, inputSize, inputSize]);
-        if (channelsLast) x = x.contiguous('channels_last');
+        const x = randn([n, 3, inputSize, inputSize]).contiguous(tensorFormat(memoryFormat));
         return latencyStats(
           measureLatency(() => tidy(() => model.forward(x).sum().item()), { warmup: 3, iterations }),
         );
@@ -77,7 +77,7 @@ export function measureInference(
 export function measureRunInference(
   graphs: { training: Inferring; folded: Inferring },
   inputSize: number,
-  options: { channelsLast?: boolean; iterations?: number } = {},
+  options: { memoryFormat?: MemoryFormat; iterations?: number } = {},
 ): RunInferenceLatency {
   const training = measureInference(graphs.training, inputSize, options);
   const { batchMs, imageMs } = measureInference(graphs.folded, inputSize, options);

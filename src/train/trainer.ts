@@ -28,7 +28,7 @@ import {
   type ImageDataset,
 } from '../data/index.js';
 import { EpochMeter, epochRecordFields, type EpochMeasurement, type EpochRecord } from '../measure/index.js';
-import { learningRateAt, type TrainConfig } from './config.js';
+import { learningRateAt, upgradeTrainConfig, type TrainConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
 import { RUN_FORMAT, isFinished, type RunRecord } from './run-dir.js';
 import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
@@ -39,6 +39,8 @@ import { measureRunInference, type RunInferenceLatency } from './step.js';
 import { planStep } from './blockwise-step.js';
 import type { MemoryChoice } from './memory-choice.js';
 import { initFromRun, applyFreeze } from './transfer.js';
+import { batchLayout, type MemoryFormatChoice } from './memory-format.js';
+import { chooseMemoryFormat } from './memory-format-choice.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
 
 export interface BatchProgress {
@@ -68,6 +70,8 @@ export interface TrainEvents {
   phase?(text: string): void;
   /** The memory plan the run uses and its prediction, before the first epoch. */
   memoryPlan?(choice: MemoryChoice): void;
+  /** The memory format the run trains in and how it was chosen, before the first epoch. */
+  memoryFormat?(choice: MemoryFormatChoice): void;
 }
 
 export interface TrainOptions {
@@ -86,13 +90,27 @@ export interface TrainResult {
   test: Evaluation | null;
 }
 
+/** A prepared run and the memory format it trains in. */
+type ReadyRun = PreparedRun & { memoryFormat: MemoryFormatChoice };
+
+/** `given` may be an older version's configuration (channelsLast instead of memoryFormat). */
 export async function train(
-  config: TrainConfig,
+  given: TrainConfig,
   outDir: string,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
+  const config = upgradeTrainConfig(given);
   const prepared = await prepareRun(config, outDir, options);
-  setNumThreads(config.threads ?? os.availableParallelism());
+  const threads = config.threads ?? os.availableParallelism();
+  setNumThreads(threads);
+  // Before seeding: measuring the formats builds and steps a model, drawing random numbers.
+  const memoryFormat = chooseMemoryFormat(config.memoryFormat, {
+    description: prepared.description,
+    batchSize: config.batchSize,
+    threads,
+    precision: config.precision,
+    plan: prepared.memory.plan,
+  });
   manualSeed(config.seed);
   const model = buildModel(prepared.description);
   let optimizer: Optimizer | null = null;
@@ -100,7 +118,7 @@ export async function train(
     if (prepared.initFrom) await initFromRun(model, config.initFrom!, { keepHead: config.keepHead });
     applyFreeze(model, config.freeze);
     optimizer = createOptimizer(config, model);
-    return await runEpochs(config, prepared, model, optimizer, options);
+    return await runEpochs(config, { ...prepared, memoryFormat }, model, optimizer, options);
   } finally {
     optimizer?.dispose();
     model.dispose();
@@ -118,7 +136,7 @@ function createOptimizer(config: TrainConfig, model: DescribedModel): Optimizer 
 
 async function runEpochs(
   config: TrainConfig,
-  prepared: PreparedRun,
+  prepared: ReadyRun,
   model: DescribedModel,
   optimizer: Optimizer,
   options: TrainOptions,
@@ -163,6 +181,7 @@ async function runEpochs(
   record.identity = options.identity ?? record.identity ?? identityOf(config);
   record.status = 'running';
   record.memory = { ...prepared.memory.record, ...pickMeasured(record.memory) };
+  record.memoryFormat = prepared.memoryFormat;
   await runDir.writeModel(description);
   await runDir.writeRecord(record);
 
@@ -176,7 +195,7 @@ async function runEpochs(
   const loaders = await createLoaders(dataset, {
     batchSize: config.batchSize,
     inputSize: config.inputSize,
-    layout: config.channelsLast ? 'nhwc' : 'nchw',
+    layout: batchLayout(prepared.memoryFormat.format),
     augment: config.augment,
     seed: config.seed,
     cache: config.cacheImages,
@@ -204,7 +223,7 @@ async function runEpochs(
 
 async function trainAndTest(
   config: TrainConfig,
-  prepared: PreparedRun,
+  prepared: ReadyRun,
   record: RunRecord,
   dataset: ImageDataset,
   model: DescribedModel,
@@ -215,6 +234,7 @@ async function trainAndTest(
   events: TrainEvents | undefined,
 ): Promise<TrainResult> {
   const { runDir } = prepared;
+  const memoryFormat = prepared.memoryFormat.format;
   let progress = initial;
   const classes = dataset.classNames.length;
   events?.start?.({
@@ -228,12 +248,13 @@ async function trainAndTest(
     batchesPerEpoch: loaders.train.batchesPerEpoch,
   });
   events?.memoryPlan?.(prepared.memory);
+  events?.memoryFormat?.(prepared.memoryFormat);
 
   for (let epoch = progress.epochsDone; epoch < config.epochs && !progress.stopped; epoch++) {
     optimizer.learningRate = learningRateAt(config, epoch);
     const { loss, accuracy, measurement } = await trainEpoch(
       config,
-      prepared.memory,
+      prepared,
       model,
       optimizer,
       loaders,
@@ -242,7 +263,7 @@ async function trainAndTest(
       events,
     );
     events?.phase?.('validating');
-    const val = await evaluate(model, loaders.val, classes, { channelsLast: config.channelsLast });
+    const val = await evaluate(model, loaders.val, classes, { memoryFormat });
     const epochRecord: EpochRecord = {
       epoch: epoch + 1,
       loss,
@@ -266,21 +287,17 @@ async function trainAndTest(
   let recalibration: Recalibration | null = null;
   if (config.recalibrateBatchNorm) {
     events?.phase?.('re-estimating BatchNorm statistics');
-    recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
-      channelsLast: config.channelsLast,
-    });
+    recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), { memoryFormat });
   }
   events?.phase?.('testing');
   const test =
-    dataset.splits.test.length > 0
-      ? await evaluate(model, loaders.test, classes, { channelsLast: config.channelsLast })
-      : null;
+    dataset.splits.test.length > 0 ? await evaluate(model, loaders.test, classes, { memoryFormat }) : null;
   events?.phase?.('measuring inference latency');
   const folded = inferenceCopy(model).model;
   let inference: RunInferenceLatency;
   try {
     inference = measureRunInference({ training: model, folded }, config.inputSize, {
-      channelsLast: config.channelsLast,
+      memoryFormat,
       iterations: config.latencyIterations,
     });
   } finally {
@@ -305,7 +322,7 @@ async function trainAndTest(
 
 async function trainEpoch(
   config: TrainConfig,
-  memory: MemoryChoice,
+  { memory, memoryFormat }: ReadyRun,
   model: DescribedModel,
   optimizer: Optimizer,
   loaders: LoaderSet,
@@ -323,7 +340,7 @@ async function trainEpoch(
   const started = performance.now();
   for await (const batch of loaders.train.epoch(epoch)) {
     const step = tidy(() => {
-      const { x, y } = batchTensors(batch, config.channelsLast);
+      const { x, y } = batchTensors(batch, memoryFormat.format);
       return planStep(model, optimizer, x, y, memory.plan, config.precision);
     });
     const n = batch.labels.length;
