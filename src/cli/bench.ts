@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { benchModel, type BenchOptions, type BenchResult } from '../train/bench-model.js';
 import { byteSize, integer, memoryPlan, precisionSetting, threadCount, threadsHelp } from './parse.js';
-import { MEMORY_BUDGET_HELP, MEMORY_PLAN_HELP, PRECISION_HELP } from './train.js';
+import { ALLOW_BF16_MOMENTS_HELP, MEMORY_BUDGET_HELP, MEMORY_PLAN_HELP, PRECISION_HELP } from './train.js';
 import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
 import { UsageError } from './errors.js';
 
@@ -21,6 +21,7 @@ export function registerBench(program: Command): void {
     .option('--channels-last', 'NHWC memory format')
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
+    .option('--allow-bf16-moments', ALLOW_BF16_MOMENTS_HELP)
     .option('--precision <p>', PRECISION_HELP, precisionSetting, 'fp32')
     .option('--json', 'print the result as JSON')
     .action((model: string, flags: BenchFlags) => {

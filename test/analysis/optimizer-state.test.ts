@@ -1,9 +1,15 @@
 // The memory model's optimizer state against the engine's optimizers: after one step, the bytes of
 // their state buffers equal what the model counts (SGD with momentum keeps one velocity per
-// parameter, plain SGD none, Adam two moments).
+// parameter, plain SGD none, Adam two moments, in float32 or bfloat16).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADAM, sgd, trainingMemory, type OptimizerModel } from '../../src/analysis/memory.js';
+import {
+  ADAM,
+  ADAM_BF16_MOMENTS,
+  sgd,
+  trainingMemory,
+  type OptimizerModel,
+} from '../../src/analysis/memory.js';
 import { Adam, F, manualSeed, randint, randn, SGD, tidy, type Optimizer } from '../../src/engine/index.js';
 import { batchNorm, conv2d, dense, globalAveragePool } from '../../src/layers/index.js';
 import { buildModel, type DescribedModel } from '../../src/models/build.js';
@@ -28,7 +34,7 @@ function measuredStateBytes(makeOptimizer: (model: DescribedModel) => Optimizer)
     F.crossEntropy(model.forward(randn([2, 3, 8, 8])), randint(0, 4, [2])).backward();
     optimizer.update();
   });
-  const bytes = Object.values(optimizer.stateDict().buffers).reduce((sum, t) => sum + t.numel * 4, 0);
+  const bytes = Object.values(optimizer.stateDict().buffers).reduce((sum, t) => sum + t.nbytes, 0);
   optimizer.dispose();
   model.dispose();
   return bytes;
@@ -55,6 +61,14 @@ describe('optimizer state in the memory model', () => {
   it('Adam keeps two moments per trainable parameter', () => {
     const measured = measuredStateBytes((m) => new Adam(m.trainableParameters()));
     assert.equal(predicted(ADAM), measured);
+  });
+
+  it('Adam with bfloat16 moments keeps two half-size moments', () => {
+    const measured = measuredStateBytes(
+      (m) => new Adam(m.trainableParameters(), { momentDtype: 'bfloat16' }),
+    );
+    assert.equal(predicted(ADAM_BF16_MOMENTS), measured);
+    assert.equal(2 * measured, predicted(ADAM));
   });
 
   it('refuses a negative momentum', () => {

@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Adam, manualSeed, type Tensor } from '../../src/engine/index.js';
+import { Adam, manualSeed, readSafetensorsHeader, type Tensor } from '../../src/engine/index.js';
 import { saveCheckpoint, loadCheckpoint } from '../../src/train/checkpoint.js';
+import { writeSyntheticPcb } from '../../src/data/index.js';
+import { parseMemoryPlan } from '../../src/analysis/index.js';
+import { train, DEFAULT_TRAIN_CONFIG } from '../../src/train/index.js';
 import { UserInputError } from '../../src/util/errors.js';
 import { PROGRESS, smallModel, trainOnce } from '../helpers/small-model.js';
 
@@ -17,14 +20,17 @@ function bytesOf(tensors: Record<string, Tensor>): Record<string, number[]> {
   return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, t.toArray()]));
 }
 
-async function withFile<T>(use: (file: string) => Promise<T>): Promise<T> {
+async function withDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pe-bf16-moments-'));
   try {
-    return await use(path.join(dir, 'checkpoint.safetensors'));
+    return await use(dir);
   } finally {
     await rm(dir, { recursive: true });
   }
 }
+
+const withFile = <T>(use: (file: string) => Promise<T>): Promise<T> =>
+  withDir((dir) => use(path.join(dir, 'checkpoint.safetensors')));
 
 test('bfloat16 moments are saved and loaded exactly, and resumed steps equal uninterrupted ones', async () => {
   await withFile(async (file) => {
@@ -65,5 +71,39 @@ test('float32 moments are refused by a run that keeps them in bfloat16, naming b
         ),
     );
     [optimizer, resumedOptimizer, model].forEach((o) => o.dispose());
+  });
+});
+
+test('a run with --memory-plan moments=bf16 checkpoints bfloat16 moments and resumes from them', async () => {
+  await withDir(async (dir) => {
+    const data = path.join(dir, 'data');
+    await writeSyntheticPcb(data, {
+      task: 'binary',
+      size: 32,
+      counts: { train: 8, val: 4, test: 4 },
+      seed: 1,
+    });
+    const config = {
+      ...DEFAULT_TRAIN_CONFIG,
+      model: 'mobilenet-v2',
+      alpha: 0.35,
+      data,
+      inputSize: 32,
+      batchSize: 4,
+      epochs: 1,
+      threads: 1,
+      workers: 1,
+      cacheImages: false,
+      latencyIterations: 1,
+      memoryPlan: parseMemoryPlan('moments=bf16'),
+    };
+    const runDir = path.join(dir, 'run');
+    await train(config, runDir, { quiet: true });
+    const header = await readSafetensorsHeader(path.join(runDir, 'checkpoint.safetensors'));
+    const moments = Object.entries(header).filter(([name]) => name.startsWith('optimizer/'));
+    assert.ok(moments.length > 0);
+    for (const [name, entry] of moments) assert.equal((entry as { dtype: string }).dtype, 'BF16', name);
+    const resumed = await train({ ...config, epochs: 2 }, runDir, { quiet: true, resume: true });
+    assert.equal(resumed.summary.epochs, 2);
   });
 });
