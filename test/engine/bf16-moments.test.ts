@@ -177,6 +177,27 @@ test('the default float32 moments are the original in-place update, bit for bit'
   dispose([start, gradient, p, m, v, expected]);
 });
 
+test('bfloat16 moments update the same in any parameter order (the optimizer in backward)', () => {
+  manualSeed(6);
+  const gradients = [keep(randn([300])), keep(randn([40]))];
+  const trained = (order: number[]): number[][] => {
+    manualSeed(8);
+    const parameters = gradients.map((g) => keep(randn(g.shape)));
+    const optimizer = new Adam(parameters, { momentDtype: 'bfloat16', roundingSeed: 5 });
+    for (let step = 0; step < 3; step++) {
+      tidy(() => parameters.forEach((p, i) => (p.grad = gradients[i]!.mul(step + 1))));
+      optimizer.beginStep();
+      optimizer.applyUpdates(order.map((i) => parameters[i]!));
+    }
+    const values = parameters.map((p) => p.toArray());
+    optimizer.dispose();
+    dispose(parameters);
+    return values;
+  };
+  assert.deepEqual(trained([1, 0]), trained([0, 1]));
+  dispose(gradients);
+});
+
 test('bfloat16 moments are refused for parameters that are not float32', () => {
   const w = tensor([1], [1], { dtype: 'float64' });
   assert.throws(
