@@ -33,6 +33,8 @@ export interface OptimizerModel {
   stateBytesPerValue: number;
   /** Float32 temporaries during the update, as a multiple of the largest layer's trainable parameters. */
   stepTemporaries: number;
+  /** The update works on at most this many elements of a parameter at once (default: whole ones). */
+  stepChunkElements?: number;
 }
 
 export const ADAM: OptimizerModel = {
@@ -43,18 +45,24 @@ export const ADAM: OptimizerModel = {
 };
 
 /**
- * Adam with bfloat16 moments (src/engine/optim.ts): half the state, and 4.25 more float32 temporaries
- * per parameter during its update than float32 Adam's: stochastic rounding's four float32 tensors and
- * a one-byte mask (src/engine/stochastic-rounding.ts), while the float32 copy of v doubles as the
- * denominator float32 Adam allocates anyway (measured: 5.25 against 1 parameter size at the peak of
- * one parameter's update).
+ * Adam with bfloat16 moments (src/engine/optim.ts): half the state; its update works on slices of at
+ * most BFLOAT16_UPDATE_CHUNK (2^18) elements of a parameter, each with 5.25 slices of float32
+ * temporaries at its peak (a float32 copy of v, and stochastic rounding's four float32 tensors and a
+ * one-byte mask: src/engine/stochastic-rounding.ts; measured 5.25 in test/engine/bf16-moments.test.ts).
  */
 export const ADAM_BF16_MOMENTS: OptimizerModel = {
   name: 'adam (bfloat16 moments)',
   stateTensorsPerParam: 2,
   stateBytesPerValue: 2,
-  stepTemporaries: ADAM.stepTemporaries + 4.25,
+  stepTemporaries: 5.25,
+  stepChunkElements: 2 ** 18,
 };
+
+/** Bytes of the optimizer's temporaries during an update, for a model whose largest layer has this many trainable parameters. */
+export function stepTemporaryBytes(optimizer: OptimizerModel, largestLayerParams: number): number {
+  const elements = Math.min(largestLayerParams, optimizer.stepChunkElements ?? largestLayerParams);
+  return optimizer.stepTemporaries * elements * BYTES;
+}
 
 /** SGD keeps one velocity buffer per parameter when it has momentum (src/engine/optim.ts), none without. */
 export function sgd({ momentum }: { momentum: number }): OptimizerModel {
@@ -328,7 +336,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     }
     observe(current + workspace(op, 'backward'), 'backward', op.layer, op.kind);
     if (!gradientsPersist && options.applyInBackwardAt?.has(i)) {
-      observe(current + optimizer.stepTemporaries * largestLayerParams * BYTES, 'optimizer', op.layer);
+      observe(current + stepTemporaryBytes(optimizer, largestLayerParams), 'optimizer', op.layer);
       current -= paramGradsSoFar;
       paramGradsSoFar = 0;
     }
@@ -345,11 +353,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
 
   // ---- optimizer step ----
   const afterBackward = persistent + inputBytes + (gradientsPersist ? 0 : paramGradsSoFar);
-  observe(
-    afterBackward + optimizer.stepTemporaries * largestLayerParams * BYTES,
-    'optimizer',
-    optimizer.name,
-  );
+  observe(afterBackward + stepTemporaryBytes(optimizer, largestLayerParams), 'optimizer', optimizer.name);
 
   return {
     model: custom ? 'custom' : presetName,

@@ -15,6 +15,7 @@ import {
   ADAM_BF16_MOMENTS,
   inferencePeak,
   simulate,
+  stepTemporaryBytes,
   type OptimizerModel,
   type TrainingMemory,
 } from './memory.js';
@@ -238,7 +239,7 @@ function checkpointed(
   if (!inBackward) {
     const largest = Math.max(0, ...graph.layers.map((l) => l.params.trainable));
     const gradients = c.accumulate ? 0 : c.full.gradientBytes;
-    observe(held + gradients + c.optimizer.stepTemporaries * largest * BYTES, 'optimizer step');
+    observe(held + gradients + stepTemporaryBytes(c.optimizer, largest), 'optimizer step');
   }
   return prediction(plan, peak, c.time, c.full, image + c.restOfBatch, peakAt);
 }

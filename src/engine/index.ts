@@ -14,6 +14,7 @@ export {
   Optimizer,
   type OptimizerState,
   type NamedParameters,
+  BFLOAT16_UPDATE_CHUNK,
   type MomentDtype,
 } from './optim.js';
 export { stochasticRoundToBfloat16 } from './stochastic-rounding.js';

@@ -265,25 +265,45 @@ export class Adam extends Optimizer {
   }
 
   /**
-   * The same update on float32 copies of the moments (libtorch's in-place ops do not mix dtypes),
-   * one at a time so that at most two copies exist, each stored back rounded as soon as it is final.
-   * The step itself uses the float32 values; the next step starts from the rounded ones.
+   * The same update on float32 copies of the moments (libtorch's in-place ops do not mix dtypes), a
+   * slice of rows at a time (BFLOAT16_UPDATE_CHUNK), so the temporaries stay small however large the
+   * parameter: a float32 layer would otherwise need a few copies of its largest parameter at once.
    */
   private updateWithBfloat16Moments(name: string, p: Tensor, grad: Tensor): void {
     // Seeded by step and parameter, not drawn from a running stream: the same draws whatever order
     // the parameters are updated in (optimizer in backward) and after resuming from a checkpoint.
     const generator = new Generator(mixSeeds(this.roundingSeed, this.step, this.indexOf(name)));
-    const v = this.buffer('v', name, p);
+    const whole = [p, grad, this.buffer('m', name, p), this.buffer('v', name, p)] as const;
+    const stepSize = this.stepSize();
+    for (const rows of rowSlices(p))
+      tidy(() => {
+        const [ps, gs, ms, vs] = rows === null ? whole : whole.map((t) => t.narrow(0, rows[0], rows[1]));
+        this.updateSlice(ps!, gs!, ms!, vs!, stepSize, generator);
+      });
+  }
+
+  /**
+   * One slice's update: the moments one at a time, so at most two float32 copies exist, each stored
+   * back rounded as soon as it is final. The step uses the float32 values; the next starts from the
+   * rounded ones.
+   */
+  private updateSlice(
+    p: Tensor,
+    grad: Tensor,
+    m: Tensor,
+    v: Tensor,
+    stepSize: number,
+    generator: Generator,
+  ): void {
     const denominator = v.to('float32');
     try {
       denominator.mul_(this.beta2).addcmul_(grad, grad, 1 - this.beta2);
       this.storeRounded(v, denominator, generator);
       denominator.sqrt_().add_(this.epsilon);
-      const m = this.buffer('m', name, p);
       const mean = m.to('float32');
       try {
         mean.lerp_(grad, 1 - this.beta1);
-        p.addcdiv_(mean, denominator, -this.stepSize());
+        p.addcdiv_(mean, denominator, -stepSize);
         denominator.dispose();
         this.storeRounded(m, mean, generator);
       } finally {
@@ -310,6 +330,22 @@ export class Adam extends Optimizer {
     this.#indices ??= new Map(this.parameters.map(([n], i) => [n, i]));
     return this.#indices.get(name)!;
   }
+}
+
+/**
+ * Elements of a parameter a bfloat16-moment update works on at once (whole rows: at least one row):
+ * its float32 temporaries, about five slices' worth, stay near 5 MiB.
+ */
+export const BFLOAT16_UPDATE_CHUNK = 2 ** 18;
+
+/** [first row, rows] of each slice of a parameter, or [null] to update it whole. */
+function rowSlices(p: Tensor): ([number, number] | null)[] {
+  if (p.rank === 0 || p.numel <= BFLOAT16_UPDATE_CHUNK) return [null];
+  const rows = p.shape[0]!;
+  const perSlice = Math.max(1, Math.floor(BFLOAT16_UPDATE_CHUNK / (p.numel / rows)));
+  const slices: [number, number][] = [];
+  for (let first = 0; first < rows; first += perSlice) slices.push([first, Math.min(perSlice, rows - first)]);
+  return slices;
 }
 
 /** Three whole numbers mixed into one 32-bit generator seed (MurmurHash3's finaliser after each). */

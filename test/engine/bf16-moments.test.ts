@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   Adam,
   AdamW,
+  BFLOAT16_UPDATE_CHUNK,
   Generator,
   dispose,
   keep,
@@ -196,6 +197,36 @@ test('bfloat16 moments update the same in any parameter order (the optimizer in 
   };
   assert.deepEqual(trained([1, 0]), trained([0, 1]));
   dispose(gradients);
+});
+
+test('a parameter larger than a slice is updated slice by slice, every element as float32 Adam would', () => {
+  manualSeed(9);
+  const shape = [1200, 300]; // 360,000 elements: two slices of whole rows
+  assert.ok(shape[0]! * shape[1]! > BFLOAT16_UPDATE_CHUNK);
+  const start = keep(randn(shape));
+  const gradient = keep(randn(shape));
+  const firstStep = (momentDtype: 'float32' | 'bfloat16'): Float32Array => {
+    const p = keep(start.clone());
+    const optimizer = new Adam([p], { momentDtype });
+    tidy(() => {
+      p.grad = gradient.clone();
+      optimizer.update();
+    });
+    const [m, v] = ['m/0', 'v/0'].map((key) => optimizer.stateDict().buffers[key]!.toFloat32Array());
+    // The moments hold 0.1·g and 0.001·g², each rounded to a bfloat16 neighbour.
+    const g = gradient.toFloat32Array();
+    g.forEach((gi, i) => {
+      assert.ok(Math.abs(m![i]! - 0.1 * gi) <= 2 ** -7 * Math.abs(0.1 * gi) + 1e-30, `m[${i}]`);
+      assert.ok(Math.abs(v![i]! - 0.001 * gi * gi) <= 2 ** -7 * 0.001 * gi * gi + 1e-30, `v[${i}]`);
+    });
+    const values = p.toFloat32Array();
+    optimizer.dispose();
+    p.dispose();
+    return values;
+  };
+  // The first step uses the float32 moments before they are rounded: exactly float32 Adam's step.
+  assert.deepEqual(firstStep('bfloat16'), firstStep('float32'));
+  dispose([start, gradient]);
 });
 
 test('bfloat16 moments are refused for parameters that are not float32', () => {
