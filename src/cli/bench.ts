@@ -12,7 +12,13 @@ import {
   threadCount,
   threadsHelp,
 } from './parse.js';
-import { MEMORY_BUDGET_HELP, MEMORY_FORMAT_HELP, MEMORY_PLAN_HELP, PRECISION_HELP } from './train.js';
+import {
+  ALLOW_BF16_MOMENTS_HELP,
+  MEMORY_BUDGET_HELP,
+  MEMORY_FORMAT_HELP,
+  MEMORY_PLAN_HELP,
+  PRECISION_HELP,
+} from './train.js';
 import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
 import { describeMemoryFormat } from '../train/memory-format.js';
 import { UsageError } from './errors.js';
@@ -38,6 +44,7 @@ export function registerBench(program: Command): void {
     .addOption(channelsLastAlias())
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
+    .option('--allow-bf16-moments', ALLOW_BF16_MOMENTS_HELP)
     .option('--precision <p>', PRECISION_HELP, precisionSetting, 'fp32')
     .option('--json', 'print the result as JSON')
     .action((model: string, flags: BenchFlags) => {

@@ -54,19 +54,22 @@ interface TrainFlags {
   recalibrateBn?: boolean;
   memoryPlan?: MemoryPlan;
   memoryBudget?: number;
+  allowBf16Moments?: boolean;
   precision: PrecisionSetting;
   json?: boolean;
 }
 
 /** Shared with `bench` (and `compare`). */
 export const MEMORY_PLAN_HELP =
-  'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
+  'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, moments=fp32|bf16 (Adam moments in bfloat16: reduced precision), e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
 export const PRECISION_HELP =
   'what the training step computes in: fp32, bf16 (bfloat16 autocast, float32 weights; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them; docs/precision.md)';
 export const MEMORY_FORMAT_HELP =
   'nchw, channels-last, or auto: the faster for the model on this CPU, measured in a few training steps before the first run of its kind and cached (docs/training.md)';
 export const MEMORY_BUDGET_HELP =
   'pick the fastest memory plan whose predicted peak fits, e.g. 200MB (refused, naming the smallest peak, when none fits)';
+export const ALLOW_BF16_MOMENTS_HELP =
+  "let --memory-budget choose plans keeping Adam's moments in bfloat16 (reduced-precision state: results change; docs/memory.md)";
 
 export function registerTrain(program: Command): void {
   const d = DEFAULT_TRAIN_CONFIG;
@@ -112,6 +115,7 @@ export function registerTrain(program: Command): void {
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
+    .option('--allow-bf16-moments', ALLOW_BF16_MOMENTS_HELP)
     .option('--precision <p>', PRECISION_HELP, precisionSetting, d.precision)
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
@@ -169,6 +173,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
     recalibrateBatchNorm: flags.recalibrateBn ?? false,
     memoryPlan: flags.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
     memoryBudgetBytes: flags.memoryBudget ?? null,
+    allowBf16Moments: flags.allowBf16Moments ?? false,
     precision: resolvePrecision(flags.precision),
   };
 }

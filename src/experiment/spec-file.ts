@@ -52,8 +52,10 @@ const trainSettings = z.strictObject({
     checkpoint: z.enum(['none', 'blocks']),
     microbatch: wholeNumber,
     optimizer: z.enum(['after-backward', 'in-backward']),
+    moments: z.enum(['fp32', 'bf16']).default('fp32'),
   }),
   memoryBudgetBytes: wholeNumber.nullable(),
+  allowBf16Moments: z.boolean(),
   precision: z.enum(['fp32', 'bf16']),
 }) satisfies z.ZodType<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 

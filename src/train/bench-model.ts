@@ -29,7 +29,7 @@ import {
 } from '../measure/index.js';
 import { planStep } from './blockwise-step.js';
 import { DEFAULT_TRAIN_CONFIG } from './config.js';
-import { chooseMemoryPlan, type RunMemory } from './memory-choice.js';
+import { chooseMemoryPlan, momentDtypeOf, type RunMemory } from './memory-choice.js';
 import type { MemoryPlan } from '../analysis/index.js';
 import type { Precision } from './precision.js';
 import { tensorFormat, type MemoryFormatChoice, type MemoryFormatSetting } from './memory-format.js';
@@ -51,6 +51,8 @@ export interface BenchOptions {
   memoryPlan?: MemoryPlan;
   /** Use the fastest plan whose predicted peak fits (instead of memoryPlan). */
   memoryBudget?: number;
+  /** memoryBudget may choose bfloat16 Adam moments. */
+  allowBf16Moments?: boolean;
   /** What the training step computes in (default fp32); inference is timed in float32 either way. */
   precision?: Precision;
 }
@@ -96,6 +98,7 @@ export function benchModel(
       batchSize: options.batch,
       memoryPlan: options.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
       memoryBudgetBytes: options.memoryBudget ?? null,
+      allowBf16Moments: options.allowBf16Moments ?? false,
     },
     description,
   );
@@ -110,7 +113,7 @@ export function benchModel(
   manualSeed(0);
   emptyCache();
   const model = buildModel(description);
-  const optimizer = new Adam(model.trainableParameters());
+  const optimizer = new Adam(model.trainableParameters(), { momentDtype: momentDtypeOf(memory.plan) });
   const x = keep(
     tidy(() =>
       randn([options.batch, 3, options.input, options.input]).contiguous(tensorFormat(memoryFormat.format)),

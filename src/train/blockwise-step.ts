@@ -18,7 +18,7 @@
 import { F, getRngState, noGrad, setRngState, tidy, type Optimizer, type Tensor } from '../engine/index.js';
 import { Dropout, releaseIntermediate, type Module } from '../nn/index.js';
 import { segmentsOf, type DescribedModel } from '../models/index.js';
-import { isDefaultPlan, type MemoryPlan } from '../analysis/memory-plan.js';
+import { isOrdinaryStep, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
 import { trainStep, type StepResult } from './step.js';
 import { inPrecision, type Precision } from './precision.js';
@@ -61,7 +61,7 @@ export function trainingSegments(model: DescribedModel): TrainingSegment[] {
   return segments;
 }
 
-/** One training step under the plan; the default plan is the trainer's ordinary step. */
+/** One training step under the plan; a plan that only changes the moments is the trainer's ordinary step. */
 export function planStep(
   model: DescribedModel,
   optimizer: Optimizer,
@@ -70,7 +70,7 @@ export function planStep(
   plan: MemoryPlan,
   precision: Precision = 'fp32',
 ): StepResult {
-  if (isDefaultPlan(plan)) return trainStep(model, optimizer, x, y, precision);
+  if (isOrdinaryStep(plan)) return trainStep(model, optimizer, x, y, precision);
   const batch = x.shape[0]!;
   // An epoch's short last batch may hold fewer images than micro-batches: one image per slice then.
   const slices = Math.min(plan.microbatch, batch);

@@ -67,10 +67,15 @@ export interface TrainConfig {
    * and saving (off by default: Keras, and the paper, test with the moving statistics).
    */
   recalibrateBatchNorm: boolean;
-  /** How a step spends memory (checkpointing, micro-batches, optimizer in backward): src/analysis/memory-plan.ts. */
+  /**
+   * How a step spends memory (checkpointing, micro-batches, optimizer in backward, bfloat16 moments):
+   * src/analysis/memory-plan.ts.
+   */
   memoryPlan: MemoryPlan;
   /** When set, the fastest plan whose predicted peak fits replaces memoryPlan. */
   memoryBudgetBytes: number | null;
+  /** memoryBudgetBytes may choose a plan with bfloat16 Adam moments (reduced-precision state). */
+  allowBf16Moments: boolean;
   /**
    * What the training step computes in: fp32, or bf16 autocast (src/train/precision.ts; refused on a
    * CPU without bfloat16 instructions). The CLI's --precision auto is resolved before it gets here.
@@ -102,6 +107,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   recalibrateBatchNorm: false,
   memoryPlan: DEFAULT_MEMORY_PLAN,
   memoryBudgetBytes: null,
+  allowBf16Moments: false,
   precision: 'fp32',
 };
 
@@ -190,7 +196,12 @@ export interface ConfigMismatch {
  * one. Fields an older run.json lacks take their default, which is what the older version used.
  */
 export function resumeMismatches(saved: TrainConfig, asked: TrainConfig): ConfigMismatch[] {
-  const run: Partial<TrainConfig> = { ...DEFAULT_TRAIN_CONFIG, ...saved };
+  const run: Partial<TrainConfig> = {
+    ...DEFAULT_TRAIN_CONFIG,
+    ...saved,
+    // A plan saved before a part existed ran with that part's default.
+    memoryPlan: { ...DEFAULT_TRAIN_CONFIG.memoryPlan, ...saved.memoryPlan },
+  };
   const fields = new Set([...Object.keys(run), ...Object.keys(asked)] as (keyof TrainConfig)[]);
   const mayChange: readonly string[] = RESUME_MAY_CHANGE;
   return [...fields]

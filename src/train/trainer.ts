@@ -37,7 +37,8 @@ import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
 import { measureRunInference, type RunInferenceLatency } from './step.js';
 import { planStep } from './blockwise-step.js';
-import type { MemoryChoice } from './memory-choice.js';
+import { momentDtypeOf, type MemoryChoice } from './memory-choice.js';
+import type { MemoryPlan } from '../analysis/memory-plan.js';
 import { initFromRun, applyFreeze } from './transfer.js';
 import { batchLayout, type MemoryFormatChoice } from './memory-format.js';
 import { chooseMemoryFormat } from './memory-format-choice.js';
@@ -117,7 +118,7 @@ export async function train(
   try {
     if (prepared.initFrom) await initFromRun(model, config.initFrom!, { keepHead: config.keepHead });
     applyFreeze(model, config.freeze);
-    optimizer = createOptimizer(config, model);
+    optimizer = createOptimizer(config, model, prepared.memory.plan);
     return await runEpochs(config, { ...prepared, memoryFormat }, model, optimizer, options);
   } finally {
     optimizer?.dispose();
@@ -126,12 +127,12 @@ export async function train(
   }
 }
 
-function createOptimizer(config: TrainConfig, model: DescribedModel): Optimizer {
+function createOptimizer(config: TrainConfig, model: DescribedModel, plan: MemoryPlan): Optimizer {
   const parameters = model.trainableParameters();
   const common = { learningRate: config.learningRate, weightDecay: config.weightDecay };
   if (config.optimizer === 'sgd') return new SGD(parameters, { ...common, momentum: config.momentum });
-  if (config.optimizer === 'adamw') return new AdamW(parameters, common);
-  return new Adam(parameters, common);
+  const adam = { ...common, momentDtype: momentDtypeOf(plan), roundingSeed: config.seed };
+  return config.optimizer === 'adamw' ? new AdamW(parameters, adam) : new Adam(parameters, adam);
 }
 
 async function runEpochs(

@@ -155,7 +155,7 @@ describe('search bookkeeping', () => {
   });
 
   it("predicts memory under the trials' memory plan and trains every trial with it", async () => {
-    const plan = { checkpoint: 'blocks', microbatch: 1, optimizer: 'in-backward' } as const;
+    const plan = { checkpoint: 'blocks', microbatch: 1, optimizer: 'in-backward', moments: 'fp32' } as const;
     const plans = new Set<string>();
     const trainAll = fakeExecutor([]);
     const request = { ...REQUEST, train: { ...REQUEST.train, memoryPlan: plan }, maxGenerations: 0 };
