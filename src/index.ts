@@ -18,9 +18,12 @@ export * from './search/index.js';
 export { UserInputError } from './util/errors.js';
 
 // Names two folders both export. The description layer's wins the plain name (descriptions are what
-// a caller writes); the engine's and the module's get a prefix. measure's summarize (statistics of
+// a caller writes), as the training's MemoryFormat ('nchw' | 'channels-last', what --memory-format
+// takes) does; the engine's and the module's get a prefix. measure's summarize (statistics of
 // samples) stays inside measure: the plain name is the model summary of analysis.
 export type { Padding, ConvOptions } from './layers/index.js';
 export type { Padding as TensorPadding } from './engine/index.js';
+export type { MemoryFormat } from './train/index.js';
+export type { MemoryFormat as TensorMemoryFormat } from './engine/index.js';
 export type { ConvOptions as ConvModuleOptions } from './nn/index.js';
 export { summarize } from './analysis/index.js';

@@ -144,7 +144,7 @@ export async function measureFedTraining(
       const received = performance.now();
       if (next.done) break;
       tidy(() => {
-        const { x, y } = batchTensors(next.value, false);
+        const { x, y } = batchTensors(next.value, 'nchw');
         const loss = F.crossEntropy(model.forward(x), y);
         optimizer.zeroGrad();
         loss.backward();

@@ -179,7 +179,8 @@ async function benchOne(name: string, o: Options, dir: string, shim: string | nu
       steps: o.steps,
       classes: 2,
       threads: o.threads,
-      channelsLast: o.channelsLast,
+      // Forced, never auto: the PyTorch peer runs the same format.
+      memoryFormat: o.channelsLast ? 'channels-last' : 'nchw',
     });
     ours.roundMs.push(r.train.stepMs.median);
     ours.peakBytes.push(r.memory.peakTensorBytes - before);

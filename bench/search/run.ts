@@ -9,6 +9,7 @@ import { rankAndCrowd } from '../../src/pareto/index.js';
 import { analyseGenome, type Analysis } from '../../src/search/candidates.js';
 import { sampleGenome } from '../../src/search/evolve.js';
 import { spaceFor } from '../../src/search/space.js';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/train/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,7 @@ const analysed = genomes
       memoryBudgetBytes: Number(values['memory-budget']) * 1e6,
       paramBudget: null,
       numClasses: 2,
-      batchSize: 16,
+      train: { ...DEFAULT_TRAIN_CONFIG, batchSize: 16 },
     }),
   )
   .filter((a): a is Analysis => !('error' in a));

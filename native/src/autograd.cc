@@ -1,4 +1,5 @@
-// Autograd: gradient flags, backward, .grad access and the global grad mode.
+// Autograd: gradient flags, backward, .grad access, the global grad mode and CPU autocast.
+#include <ATen/autocast_mode.h>
 #include <c10/core/GradMode.h>
 
 #include "common.h"
@@ -45,6 +46,34 @@ PE_FN(setGradEnabled) {
 }
 
 PE_FN(isGradEnabled) { return Napi::Boolean::New(info.Env(), c10::GradMode::is_enabled()); }
+
+// CPU autocast: the thread-local switches torch.autocast('cpu') drives. When and how they are set is
+// src/engine/autocast.ts's business.
+PE_FN(isAutocastCpuEnabled) { return Napi::Boolean::New(info.Env(), at::autocast::is_cpu_enabled()); }
+
+PE_FN(setAutocastCpuEnabled) {
+  at::autocast::set_cpu_enabled(toBool(info[0], "enabled"));
+  return info.Env().Undefined();
+}
+
+PE_FN(autocastCpuDtype) {
+  return Napi::String::New(info.Env(), dtypeName(at::autocast::get_autocast_cpu_dtype()));
+}
+
+PE_FN(setAutocastCpuDtype) {
+  at::autocast::set_autocast_cpu_dtype(toDtype(info[0]));
+  return info.Env().Undefined();
+}
+
+PE_FN(autocastIncrementNesting) { return Napi::Number::New(info.Env(), at::autocast::increment_nesting()); }
+
+PE_FN(autocastDecrementNesting) { return Napi::Number::New(info.Env(), at::autocast::decrement_nesting()); }
+
+// Drops the lower-precision copies of weights cast inside the autocast region.
+PE_FN(clearAutocastCache) {
+  at::autocast::clear_cache();
+  return info.Env().Undefined();
+}
 
 }  // namespace
 }  // namespace pe

@@ -3,6 +3,7 @@ export { inferShapes, descriptionInputShape, type ShapedLayer } from './shapes.j
 export { lowerToOps, type LayerCost, type Op, type OpGraph, type TensorInfo } from './ops.js';
 export {
   ADAM,
+  ADAM_BF16_MOMENTS,
   DEFAULT_MEMORY_PRESET,
   LIBTORCH_KEEP_RULES,
   MEMORY_PRESETS,
@@ -24,6 +25,7 @@ export {
   candidatePlans,
   formatMemoryPlan,
   isDefaultPlan,
+  isOrdinaryStep,
   parseMemoryPlan,
   type MemoryPlan,
 } from './memory-plan.js';

@@ -27,18 +27,52 @@ export const LIBTORCH_KEEP_RULES: Readonly<KeepRules> = opKeepRules();
 
 export interface OptimizerModel {
   name: string;
-  /** Float32 state tensors per trainable parameter (Adam: exp_avg and exp_avg_sq). */
+  /** State tensors per trainable parameter (Adam: exp_avg and exp_avg_sq). */
   stateTensorsPerParam: number;
-  /** Temporaries during the update, as a multiple of the largest layer's trainable parameters. */
+  /** Bytes of one state value: 4 (float32), 2 (bfloat16 moments). */
+  stateBytesPerValue: number;
+  /** Float32 temporaries during the update, as a multiple of the largest layer's trainable parameters. */
   stepTemporaries: number;
+  /** The update works on at most this many elements of a parameter at once (default: whole ones). */
+  stepChunkElements?: number;
 }
 
-export const ADAM: OptimizerModel = { name: 'adam', stateTensorsPerParam: 2, stepTemporaries: 2 };
+export const ADAM: OptimizerModel = {
+  name: 'adam',
+  stateTensorsPerParam: 2,
+  stateBytesPerValue: 4,
+  stepTemporaries: 2,
+};
+
+/**
+ * Adam with bfloat16 moments (src/engine/optim.ts): half the state; its update works on slices of at
+ * most BFLOAT16_UPDATE_CHUNK (2^18) elements of a parameter, each with 5.25 slices of float32
+ * temporaries at its peak (a float32 copy of v, and stochastic rounding's four float32 tensors and a
+ * one-byte mask: src/engine/stochastic-rounding.ts; measured 5.25 in test/engine/bf16-moments.test.ts).
+ */
+export const ADAM_BF16_MOMENTS: OptimizerModel = {
+  name: 'adam (bfloat16 moments)',
+  stateTensorsPerParam: 2,
+  stateBytesPerValue: 2,
+  stepTemporaries: 5.25,
+  stepChunkElements: 2 ** 18,
+};
+
+/** Bytes of the optimizer's temporaries during an update, for a model whose largest layer has this many trainable parameters. */
+export function stepTemporaryBytes(optimizer: OptimizerModel, largestLayerParams: number): number {
+  const elements = Math.min(largestLayerParams, optimizer.stepChunkElements ?? largestLayerParams);
+  return optimizer.stepTemporaries * elements * BYTES;
+}
 
 /** SGD keeps one velocity buffer per parameter when it has momentum (src/engine/optim.ts), none without. */
 export function sgd({ momentum }: { momentum: number }): OptimizerModel {
   if (!(momentum >= 0)) throw new RangeError(`SGD momentum must be a number >= 0; got ${momentum}`);
-  return { name: 'sgd', stateTensorsPerParam: momentum > 0 ? 1 : 0, stepTemporaries: 0 };
+  return {
+    name: 'sgd',
+    stateTensorsPerParam: momentum > 0 ? 1 : 0,
+    stateBytesPerValue: 4,
+    stepTemporaries: 0,
+  };
 }
 
 export interface MemoryOptions {
@@ -180,7 +214,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
   const largestLayerParams = Math.max(0, ...graph.layers.map((l) => l.params.trainable));
   const weightsBytes = totalParams * BYTES;
   const gradientBytes = trainable * BYTES;
-  const optimizerStateBytes = trainable * optimizer.stateTensorsPerParam * BYTES;
+  const optimizerStateBytes = trainable * optimizer.stateTensorsPerParam * optimizer.stateBytesPerValue;
   const gradientsPersist = options.gradientsPersist ?? preset.gradientsPersist;
   const persistent = weightsBytes + optimizerStateBytes + (gradientsPersist ? gradientBytes : 0);
   const inputBytes = bytesOf(graph.input);
@@ -302,7 +336,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     }
     observe(current + workspace(op, 'backward'), 'backward', op.layer, op.kind);
     if (!gradientsPersist && options.applyInBackwardAt?.has(i)) {
-      observe(current + optimizer.stepTemporaries * largestLayerParams * BYTES, 'optimizer', op.layer);
+      observe(current + stepTemporaryBytes(optimizer, largestLayerParams), 'optimizer', op.layer);
       current -= paramGradsSoFar;
       paramGradsSoFar = 0;
     }
@@ -319,11 +353,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
 
   // ---- optimizer step ----
   const afterBackward = persistent + inputBytes + (gradientsPersist ? 0 : paramGradsSoFar);
-  observe(
-    afterBackward + optimizer.stepTemporaries * largestLayerParams * BYTES,
-    'optimizer',
-    optimizer.name,
-  );
+  observe(afterBackward + stepTemporaryBytes(optimizer, largestLayerParams), 'optimizer', optimizer.name);
 
   return {
     model: custom ? 'custom' : presetName,

@@ -10,7 +10,15 @@
 // Step time is counted in MACs: forward 1×, backward 2× of a trained block's forward, a re-run 1×.
 import type { ModelDescription } from '../models/description.js';
 import { segmentsOf } from '../models/segments.js';
-import { ADAM, inferencePeak, simulate, type OptimizerModel, type TrainingMemory } from './memory.js';
+import {
+  ADAM,
+  ADAM_BF16_MOMENTS,
+  inferencePeak,
+  simulate,
+  stepTemporaryBytes,
+  type OptimizerModel,
+  type TrainingMemory,
+} from './memory.js';
 import { candidatePlans, type MemoryPlan } from './memory-plan.js';
 import { lowerToOps, type OpGraph } from './ops.js';
 
@@ -20,9 +28,12 @@ const BACKWARD_PER_FORWARD = 2;
 
 export interface PlanOptions {
   batchSize: number;
+  /** The optimizer with float32 state (Adam unless given); a plan's moments=bf16 makes Adam's bfloat16. */
   optimizer?: OptimizerModel;
   /** Leading segments (src/models/segments.ts) whose parameters are all frozen. */
   frozenSegments?: number;
+  /** Plans with bfloat16 moments are candidates too (they change results: the user must allow them). */
+  allowBf16Moments?: boolean;
 }
 
 export interface PlanPrediction {
@@ -114,7 +125,7 @@ export function predictPlan(
     throw new RangeError(
       `microbatch=${plan.microbatch} is more micro-batches than the batch of ${batchSize}`,
     );
-  const optimizer = options.optimizer ?? ADAM;
+  const optimizer = optimizerUnder(plan, options.optimizer ?? ADAM);
   const seg = segmented(description, options.frozenSegments ?? 0);
   const micro = Math.ceil(batchSize / plan.microbatch);
   const accumulate = plan.microbatch > 1;
@@ -143,6 +154,14 @@ export function predictPlan(
     );
   }
   return checkpointed(seg, plan, { micro, optimizer, accumulate, restOfBatch, full, persistent, time });
+}
+
+/** The optimizer as the plan runs it. */
+function optimizerUnder(plan: MemoryPlan, optimizer: OptimizerModel): OptimizerModel {
+  if (plan.moments === 'fp32') return optimizer;
+  if (optimizer.name !== ADAM.name)
+    throw new RangeError(`moments=bf16 is for Adam's moments; the ${optimizer.name} optimizer has none`);
+  return ADAM_BF16_MOMENTS;
 }
 
 function checkpointed(
@@ -220,7 +239,7 @@ function checkpointed(
   if (!inBackward) {
     const largest = Math.max(0, ...graph.layers.map((l) => l.params.trainable));
     const gradients = c.accumulate ? 0 : c.full.gradientBytes;
-    observe(held + gradients + c.optimizer.stepTemporaries * largest * BYTES, 'optimizer step');
+    observe(held + gradients + stepTemporaryBytes(c.optimizer, largest), 'optimizer step');
   }
   return prediction(plan, peak, c.time, c.full, image + c.restOfBatch, peakAt);
 }
@@ -265,11 +284,20 @@ function relativeTime({ graph, bounds, first }: Segmented, plan: MemoryPlan): nu
   return (plain + rerun) / plain + MICROBATCH_OVERHEAD * (plan.microbatch - 1);
 }
 
-/** Every candidate plan's prediction, fastest first (fewer changes first among equals). */
+/**
+ * Every candidate plan's prediction, fastest first; among equals float32 moments first (bfloat16 ones
+ * only where they are what makes a plan fit), then the smaller peak.
+ */
 export function predictPlans(description: ModelDescription, options: PlanOptions): PlanPrediction[] {
-  return candidatePlans(options.batchSize)
+  const bf16Moments = options.allowBf16Moments === true && (options.optimizer ?? ADAM).name === ADAM.name;
+  return candidatePlans(options.batchSize, { bf16Moments })
     .map((plan) => predictPlan(description, plan, options))
-    .sort((a, b) => a.relativeStepTime - b.relativeStepTime || a.peakBytes - b.peakBytes);
+    .sort(
+      (a, b) =>
+        a.relativeStepTime - b.relativeStepTime ||
+        Number(a.plan.moments === 'bf16') - Number(b.plan.moments === 'bf16') ||
+        a.peakBytes - b.peakBytes,
+    );
 }
 
 /**

@@ -11,9 +11,17 @@ import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
 import { isModelFile, readModelFile } from '../zoo/model-file.js';
 import { parseFreeze } from '../train/index.js';
 import type { MemoryPlan } from '../analysis/index.js';
-import { MEMORY_BUDGET_HELP, MEMORY_PLAN_HELP, RECALIBRATE_BN_HELP } from './train.js';
+import { MEMORY_BUDGET_HELP, MEMORY_FORMAT_HELP, MEMORY_PLAN_HELP, RECALIBRATE_BN_HELP } from './train.js';
 import { UsageError } from './errors.js';
-import { byteSize, integer, memoryPlan } from './parse.js';
+import {
+  askedMemoryFormat,
+  byteSize,
+  channelsLastAlias,
+  integer,
+  memoryFormatSetting,
+  memoryPlan,
+} from './parse.js';
+import type { MemoryFormatSetting } from '../train/memory-format.js';
 import { trainProgress } from './train-progress.js';
 import { QueueExecutor } from '../distributed/queue-executor.js';
 import { tagName } from './worker.js';
@@ -29,6 +37,8 @@ interface CompareFlags {
   pretrainedFrom?: string;
   freeze?: string;
   out?: string;
+  memoryFormat?: MemoryFormatSetting;
+  /** Deprecated alias of --memory-format channels-last. */
   channelsLast?: boolean;
   recalibrateBn?: boolean;
   memoryPlan?: MemoryPlan;
@@ -60,7 +70,12 @@ export function registerCompare(program: Command): void {
       '--freeze <what>',
       'what the pre-trained setting leaves untrained: backbone (default, as the paper), none, or last:N',
     )
-    .option('--channels-last', 'NHWC memory format')
+    .option(
+      '--memory-format <f>',
+      `${MEMORY_FORMAT_HELP}; default: the spec's, else auto`,
+      memoryFormatSetting,
+    )
+    .addOption(channelsLastAlias())
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
@@ -185,12 +200,13 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     throw new UsageError(
       '--memory-plan and --memory-budget both choose the memory plan: give the plan, or the budget to choose it',
     );
+  const memoryFormat = askedMemoryFormat(flags);
   base.train = {
     ...base.train,
     ...(flags.epochs ? { epochs: flags.epochs } : {}),
     ...(flags.input ? { inputSize: flags.input } : {}),
     ...(flags.batch ? { batchSize: flags.batch } : {}),
-    ...(flags.channelsLast ? { channelsLast: true } : {}),
+    ...(memoryFormat ? { memoryFormat } : {}),
     ...(flags.recalibrateBn ? { recalibrateBatchNorm: true } : {}),
     ...(flags.memoryPlan ? { memoryPlan: flags.memoryPlan } : {}),
     ...(flags.memoryBudget !== undefined ? { memoryBudgetBytes: flags.memoryBudget } : {}),

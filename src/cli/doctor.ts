@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { EngineInfo } from '../engine/runtime.js';
+import { bf16Support, readCpuFlags } from '../engine/cpu-features.js';
 
 interface Problem {
   problem: string;
@@ -11,7 +12,8 @@ interface Problem {
 
 export interface DoctorReport extends Partial<EngineInfo> {
   node: string;
-  cpu: { model: string; avx2: boolean; avx512: boolean };
+  /** bf16: the CPU's bfloat16 instruction flags (empty: --precision bf16 is refused). */
+  cpu: { model: string; avx2: boolean; avx512: boolean; bf16: string[] };
   memory: { totalBytes: number; availableBytes: number };
   problems: Problem[];
   /** Advice that is not a fault, e.g. kernel choices worth measuring. */
@@ -57,6 +59,12 @@ async function diagnose(): Promise<DoctorReport> {
       fix: 'usually fine; try ATEN_CPU_CAPABILITY=avx512 with `pareto-edge bench` and keep it only if it measures faster',
     });
   }
+  if (report.cpu.bf16.length > 0) {
+    report.notes.push({
+      problem: `the CPU has bfloat16 instructions (${report.cpu.bf16.join(', ')}); training runs in float32 unless asked`,
+      fix: '`pareto-edge bench MODEL --precision bf16` against --precision fp32, and train with --precision bf16 if it measures faster (docs/precision.md)',
+    });
+  }
   return report;
 }
 
@@ -94,14 +102,13 @@ function engineProblems(report: DoctorReport): Problem[] {
 }
 
 function cpuFeatures(): DoctorReport['cpu'] {
-  let flags = '';
-  try {
-    flags = /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
-  } catch {
-    // Not Linux: no flags to report.
-  }
-  const words = new Set(flags.split(/\s+/));
-  return { model: os.cpus()[0]?.model ?? 'unknown', avx2: words.has('avx2'), avx512: words.has('avx512f') };
+  const flags = readCpuFlags();
+  return {
+    model: os.cpus()[0]?.model ?? 'unknown',
+    avx2: flags.has('avx2'),
+    avx512: flags.has('avx512f'),
+    bf16: bf16Support(flags),
+  };
 }
 
 function availableMemory(): number {
@@ -122,6 +129,7 @@ function formatReport(report: DoctorReport): string {
     `libtorch    ${report.libtorch ? `${report.libtorch.version} (${report.libtorch.library ?? 'path unknown'}, from ${report.libtorch.from})` : 'not loaded'}`,
     `BLAS        ${report.blas ? `${report.blas.kind} (${report.blas.library ?? 'path unknown'})` : 'unknown'}`,
     `CPU         ${report.cpu.model}; ATen kernels: ${report.cpuCapability ?? 'unknown'}`,
+    `bfloat16    ${report.cpu.bf16.length > 0 ? `${report.cpu.bf16.join(', ')} (--precision bf16 available)` : 'no instructions (--precision bf16 refused, auto means fp32)'}`,
     `threads     ${report.threads ?? '?'} of ${report.hardwareThreads ?? os.availableParallelism()} (${report.parallelBackend ?? 'unknown backend'})`,
     `memory      ${(report.memory.availableBytes / GiB).toFixed(1)} GiB available of ${(report.memory.totalBytes / GiB).toFixed(1)} GiB`,
     '',

@@ -13,10 +13,13 @@ import {
   type SplitName,
 } from '../data/index.js';
 import { compareLatency, compareOnOnnx, openOnnxSession, readOnnxFile } from '../export/index.js';
+import { inferenceCopy, type DescribedModel } from '../models/index.js';
+import type { LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
-import { evaluate, type RunRecord } from '../train/index.js';
+import { evaluate, runMemoryFormat, type RunRecord } from '../train/index.js';
+import { batchLayout } from '../train/memory-format.js';
 import { loadRunModel } from '../train/load-run.js';
-import { measureInference } from '../train/step.js';
+import { measureRunInference } from '../train/step.js';
 import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
 import { UsageError } from './errors.js';
 import { threadCount } from './parse.js';
@@ -76,6 +79,7 @@ function chooseImages(
 async function evaluateRun(runDir: string, flags: EvalFlags) {
   const { record, model } = await loadRunModel(runDir);
   const config = record.config;
+  const memoryFormat = runMemoryFormat(record);
   const ownData = flags.data === undefined;
   let dataset: ImageDataset;
   try {
@@ -97,31 +101,41 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     {
       batchSize: config.batchSize,
       inputSize: config.inputSize,
-      layout: config.channelsLast ? 'nhwc' : 'nchw',
+      layout: batchLayout(memoryFormat),
       augment: false,
     },
   );
+  let folded: DescribedModel | null = null;
   try {
     let recalibration: Recalibration | null = null;
     if (flags.recalibrateBn) {
       if (loaders.trainAsIs.samples.length === 0)
         throw new UsageError(`--recalibrate-bn needs training images, and ${dataset.root} has none`);
-      recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
-        channelsLast: config.channelsLast,
-      });
+      recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), { memoryFormat });
     }
-    const evaluation = await evaluate(model, loaders.test, dataset.classNames.length, {
-      channelsLast: config.channelsLast,
-    });
+    // Evaluated as deployed: BatchNorm folded into the convolutions (the same logits within float32
+    // rounding, one pass over each activation fewer).
+    const inference = inferenceCopy(model);
+    folded = inference.model;
+    const evaluation = await evaluate(folded, loaders.test, dataset.classNames.length, { memoryFormat });
     const onnx = flags.onnx
-      ? await evaluateOnnx(path.resolve(flags.onnx), record, model, loaders.test, flags.threads)
+      ? await evaluateOnnx(
+          path.resolve(flags.onnx),
+          record,
+          { training: model, folded },
+          loaders.test,
+          flags.threads,
+        )
       : null;
     return {
       run: runDir,
       model: record.model.name,
       data: dataset.root,
       split,
+      /** The run's own, as it trained (older runs: their channelsLast). */
+      memoryFormat,
       recalibration,
+      foldedBatchNorms: inference.foldedBatchNorms,
       images: evaluation.images,
       accuracy: evaluation.accuracy,
       loss: evaluation.loss,
@@ -130,25 +144,30 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
         dataset.classNames.map((name, i) => [name, evaluation.perClassAccuracy[i]]),
       ),
       confusion: evaluation.confusion,
-      latency: measureInference(model, config.inputSize, { channelsLast: config.channelsLast }),
+      latency: measureRunInference({ training: model, folded }, config.inputSize, { memoryFormat }),
       onnx,
     };
   } finally {
     await loaders.close();
+    folded?.dispose();
     model.dispose();
   }
 }
 
-/** The ONNX file checked against the run, then evaluated on the same images and timed beside it. */
+/**
+ * The ONNX file checked against the run, then evaluated on the same images as the folded model (the
+ * forward eval reports) and timed beside both the training graph and the folded model.
+ */
 async function evaluateOnnx(
   file: string,
   record: RunRecord,
-  model: Module,
+  models: { training: Module; folded: Module },
   loader: DataLoader,
   threads: number,
 ) {
   const info = await readOnnxFile(file);
-  const { inputSize, channelsLast } = record.config;
+  const { inputSize } = record.config;
+  const memoryFormat = runMemoryFormat(record);
   if (info.classes !== null && JSON.stringify(info.classes) !== JSON.stringify(record.data.classes))
     throw new UsageError(
       `${file} classifies [${info.classes.join(', ')}], the run [${record.data.classes.join(', ')}]: pass an export of this run`,
@@ -159,10 +178,14 @@ async function evaluateOnnx(
     );
   const session = await openOnnxSession(info.bytes, { threads });
   try {
-    const comparison = await compareOnOnnx(session, model, loader, record.data.classes.length, {
-      channelsLast,
+    const comparison = await compareOnOnnx(session, models.folded, loader, record.data.classes.length, {
+      memoryFormat,
     });
-    const latency = await compareLatency(session, model, inputSize, { threads, channelsLast });
+    const latency = await compareLatency(session, models.training, inputSize, {
+      threads,
+      memoryFormat,
+      folded: models.folded,
+    });
     return {
       file,
       quantization: info.metadata.quantization ?? 'none (fp32)',
@@ -215,18 +238,26 @@ function formatEvaluation(r: EvalResult): string {
     const o = r.onnx;
     const l = o.latency;
     const ms = (x: { median: number }) => `${x.median.toFixed(2)} ms`;
+    const versus = (own: typeof l.reference, speedup: typeof l.speedup) =>
+      `batch 1: ${ms(l.onnx.batch1)} vs ${ms(own.batch1)} (${speedup.batch1.toFixed(2)}x); ` +
+      `batch 16: ${ms(l.onnx.batch16)} vs ${ms(own.batch16)} (${speedup.batch16.toFixed(2)}x)`;
     lines.push(
       '',
       `ONNX ${o.file} (${o.quantization}) in ONNX Runtime on the same ${o.images} images:`,
       `  accuracy ${pct(o.accuracy)} vs ${pct(o.referenceAccuracy)} (${o.accuracyDropPoints.toFixed(2)} points lost), ` +
         `top-1 agreement ${pct(o.agreement)}, max |Δlogit| ${o.maxLogitDelta.toExponential(2)}`,
-      `  latency at ${l.threads} thread${l.threads === 1 ? '' : 's'}, batch 1: ${ms(l.onnx.batch1)} vs ${ms(l.reference.batch1)} (${l.speedup.batch1.toFixed(2)}x); ` +
-        `batch 16: ${ms(l.onnx.batch16)} vs ${ms(l.reference.batch16)} (${l.speedup.batch16.toFixed(2)}x)`,
+      `  latency at ${l.threads} thread${l.threads === 1 ? '' : 's'}, ${versus(l.reference, l.speedup)} (training graph)`,
+      ...(l.folded && l.foldedSpeedup
+        ? [`  and against BatchNorm folded, ${versus(l.folded, l.foldedSpeedup)}`]
+        : []),
     );
   }
+  const latency = (x: { batchMs: LatencyStats; imageMs: LatencyStats }) =>
+    `${x.batchMs.median.toFixed(1)} ms per batch of 16 (p95 ${x.batchMs.p95.toFixed(1)}), ${x.imageMs.median.toFixed(1)} ms per image (p95 ${x.imageMs.p95.toFixed(1)})`;
   lines.push(
     '',
-    `latency: ${r.latency.batchMs.median.toFixed(1)} ms per batch of 16 (p95 ${r.latency.batchMs.p95.toFixed(1)}), ${r.latency.imageMs.median.toFixed(1)} ms per image (p95 ${r.latency.imageMs.p95.toFixed(1)})`,
+    `latency: ${latency(r.latency)} (training graph)`,
+    `         ${latency(r.latency.folded)} with BatchNorm folded into the convolutions (${r.foldedBatchNorms} BatchNorms), as evaluated`,
     '',
   );
   return lines.join('\n');

@@ -1,9 +1,12 @@
 // Option parsers for commander. A bad value throws commander's InvalidArgumentError, which the CLI
 // shows as one line naming the option and the value (src/cli/errors.ts).
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { THREADS_PER_CORE, maxThreads, maxThreadsReason } from '../util/threads.js';
 import { parseByteSize } from '../util/byte-size.js';
 import { MemoryPlanError, parseMemoryPlan, type MemoryPlan } from '../analysis/index.js';
+import { isPrecisionSetting, type PrecisionSetting } from '../train/precision.js';
+import { isMemoryFormatSetting, type MemoryFormatSetting } from '../train/memory-format.js';
+import { UsageError } from './errors.js';
 
 /** Digits only ("1e3", "0x10", "" and "-1" are refused), at least `min`. */
 export function integer({ min = 1 } = {}): (value: string) => number {
@@ -59,4 +62,40 @@ export function memoryPlan(value: string): MemoryPlan {
     if (error instanceof MemoryPlanError) throw new InvalidArgumentError(`${error.message}.`);
     throw error;
   }
+}
+
+/** --precision: auto, fp32 or bf16 (resolved against the CPU by the command, see src/train/precision.ts). */
+export function precisionSetting(value: string): PrecisionSetting {
+  if (!isPrecisionSetting(value)) throw new InvalidArgumentError('It must be auto, fp32 or bf16.');
+  return value;
+}
+
+/** --memory-format: auto, nchw or channels-last (auto is measured where the model runs: src/train/memory-format.ts). */
+export function memoryFormatSetting(value: string): MemoryFormatSetting {
+  if (!isMemoryFormatSetting(value))
+    throw new InvalidArgumentError('It must be auto, nchw or channels-last.');
+  return value;
+}
+
+/** --channels-last, kept for scripts written before --memory-format: hidden from --help. */
+export function channelsLastAlias(): Option {
+  return new Option('--channels-last', 'deprecated: --memory-format channels-last').hideHelp();
+}
+
+/** The format the flags ask for (undefined: not asked); --channels-last means --memory-format channels-last. */
+export function askedMemoryFormat(flags: {
+  memoryFormat?: MemoryFormatSetting;
+  channelsLast?: boolean;
+}): MemoryFormatSetting | undefined {
+  if (!flags.channelsLast) return flags.memoryFormat;
+  if (
+    flags.memoryFormat !== undefined &&
+    flags.memoryFormat !== 'auto' &&
+    flags.memoryFormat !== 'channels-last'
+  )
+    throw new UsageError(
+      `--channels-last means --memory-format channels-last, which contradicts --memory-format ${flags.memoryFormat}: give one`,
+    );
+  process.stderr.write('--channels-last is deprecated: use --memory-format channels-last\n');
+  return 'channels-last';
 }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { expandImagePaths } from '../data/index.js';
 import { createProgress } from '../data/progress.js';
-import { loadRunModel, predictImages, type Prediction } from '../train/index.js';
+import { inferenceCopy, type InferenceCopy } from '../models/index.js';
+import { loadRunModel, predictImages, runMemoryFormat, type Prediction } from '../train/index.js';
 import { integer } from './parse.js';
 
 interface PredictFlags {
@@ -33,8 +34,17 @@ export function registerPredict(program: Command): void {
 
 async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
   const files = await expandImagePaths(args);
-  const { record, model } = await loadRunModel(runDir);
+  const { record, model: trained } = await loadRunModel(runDir);
+  // Classified as deployed: BatchNorm folded into the convolutions (the same logits within float32 rounding).
+  let inference: InferenceCopy;
+  try {
+    inference = inferenceCopy(trained);
+  } finally {
+    trained.dispose();
+  }
+  const { model, foldedBatchNorms } = inference;
   const classes = record.data.classes;
+  const memoryFormat = runMemoryFormat(record);
   const progress = createProgress('predicting', {
     total: files.length,
     quiet: files.length < 2 * flags.batch,
@@ -42,7 +52,7 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
   try {
     const { predictions, skipped } = await predictImages(model, files, {
       inputSize: record.config.inputSize,
-      channelsLast: record.config.channelsLast,
+      memoryFormat,
       batchSize: flags.batch,
       onProgress: (done) => progress.update(done),
     });
@@ -50,6 +60,8 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
     return {
       run: runDir,
       model: record.model.name,
+      foldedBatchNorms,
+      memoryFormat,
       classes,
       images: predictions.map((p) => describe(p, classes, top)),
       skipped,

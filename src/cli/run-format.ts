@@ -14,6 +14,11 @@ export function formatRunSummary(s: RunSummary, runDir: string): string {
     `  memory        peak tensors ${(s.memory.peakTensorBytes / MiB).toFixed(0)} MiB, peak RSS ${(s.memory.peakRssBytes / MiB).toFixed(0)} MiB, paper-style system RAM ${(s.memory.paperAvgMemBytes / MiB).toFixed(0)} MiB`,
     `  time          ${s.time.meanEpochS.toFixed(1)} s per epoch`,
     `  inference     ${s.inference.batchMs.median.toFixed(1)} ms per batch of ${s.inference.batchSize}, ${s.inference.imageMs.median.toFixed(1)} ms per image (medians)`,
+    ...(s.inference.folded
+      ? [
+          `                ${s.inference.folded.batchMs.median.toFixed(1)} ms and ${s.inference.folded.imageMs.median.toFixed(1)} ms with BatchNorm folded into the convolutions (as eval and predict run)`,
+        ]
+      : []),
     ...(s.skippedImages?.count
       ? [
           `  skipped       ${s.skippedImages.count} unreadable image${s.skippedImages.count === 1 ? '' : 's'} (listed in run.json)`,

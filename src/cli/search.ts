@@ -15,7 +15,18 @@ import { DEFAULT_TRAIN_CONFIG } from '../train/index.js';
 import { runPlanned, type RunExecutor } from '../experiment/runner.js';
 import { QueueExecutor } from '../distributed/queue-executor.js';
 import { UsageError } from './errors.js';
-import { byteSize, integer, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import {
+  byteSize,
+  integer,
+  memoryFormatSetting,
+  memoryPlan,
+  positiveNumber,
+  threadCount,
+  threadsHelp,
+} from './parse.js';
+import { MEMORY_FORMAT_HELP } from './train.js';
+import type { MemoryFormatSetting } from '../train/memory-format.js';
+import { formatMemoryPlan, type MemoryPlan } from '../analysis/index.js';
 import { tagName } from './worker.js';
 
 interface SearchFlags {
@@ -24,6 +35,8 @@ interface SearchFlags {
   input: number;
   inputSizes?: string;
   memoryBudget?: number;
+  memoryPlan?: MemoryPlan;
+  memoryFormat: MemoryFormatSetting;
   latencyBudget?: string;
   paramBudget?: number;
   budget?: string;
@@ -63,8 +76,19 @@ export function registerSearch(program: Command): void {
     .option('--input-sizes <list>', 'input sides the search may choose from, e.g. 48,64 (default: --input)')
     .option(
       '--memory-budget <bytes>',
-      'peak training memory budget, e.g. 300MB (predicted by the analysis)',
+      'peak training memory budget of every candidate under --memory-plan, e.g. 300MB (predicted by the analysis)',
       byteSize,
+    )
+    .option(
+      '--memory-plan <plan>',
+      'memory plan every trial trains under, and the memory objective is predicted for, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md; default: the ordinary step)',
+      memoryPlan,
+    )
+    .option(
+      '--memory-format <f>',
+      `memory format of every trial: ${MEMORY_FORMAT_HELP.replace('the model', 'each candidate')}`,
+      memoryFormatSetting,
+      DEFAULT_TRAIN_CONFIG.memoryFormat,
     )
     .option('--latency-budget <time>', 'inference latency budget per image on this machine, e.g. 40ms')
     .option('--param-budget <n>', 'parameter budget (Keras count)', integer())
@@ -165,6 +189,11 @@ function toRequest(flags: SearchFlags): SearchRequest {
   if (flags.objective !== 'epoch-time' && flags.objective !== 'latency')
     throw new UsageError(`--objective must be epoch-time or latency, got "${flags.objective}"`);
   const rungs = list(flags.rungs, '--rungs');
+  const plan = flags.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan;
+  if (plan.microbatch > flags.batch)
+    throw new UsageError(
+      `--memory-plan ${formatMemoryPlan(plan)} asks for more micro-batches than the batch of ${flags.batch} images; lower microbatch or raise --batch`,
+    );
   if (rungs.some((r, i) => i > 0 && r <= rungs[i - 1]!))
     throw new UsageError(`--rungs must increase, e.g. 1,3; got ${flags.rungs}`);
   return {
@@ -189,6 +218,8 @@ function toRequest(flags: SearchFlags): SearchRequest {
     train: {
       ...DEFAULT_TRAIN_CONFIG,
       batchSize: flags.batch,
+      memoryPlan: plan,
+      memoryFormat: flags.memoryFormat,
       seed: flags.seed,
       augment: flags.augment ?? false,
       schedule: { kind: 'constant' },

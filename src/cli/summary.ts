@@ -23,6 +23,7 @@ interface SummaryCliOptions {
   json?: boolean;
   describe?: boolean;
   memoryPlans?: boolean;
+  allowBf16Moments?: boolean;
 }
 
 export function registerSummary(program: Command): void {
@@ -52,6 +53,10 @@ export function registerSummary(program: Command): void {
       '--memory-plans',
       "each memory plan's predicted peak and step time at --batch, instead of the layer table (docs/memory.md)",
     )
+    .option(
+      '--allow-bf16-moments',
+      "with --memory-plans, also the plans keeping Adam's moments in bfloat16 (reduced-precision state)",
+    )
     .option('--json', 'print the summary as JSON')
     .option('--describe', 'print the architecture description (JSON) instead of the summary')
     .action((model: string, options: SummaryCliOptions) => {
@@ -72,7 +77,10 @@ export function registerSummary(program: Command): void {
         return;
       }
       if (options.memoryPlans) {
-        const plans = predictPlans(description, { batchSize: options.batch });
+        const plans = predictPlans(description, {
+          batchSize: options.batch,
+          allowBf16Moments: options.allowBf16Moments ?? false,
+        });
         process.stdout.write(
           options.json
             ? `${JSON.stringify(

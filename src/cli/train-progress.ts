@@ -3,6 +3,7 @@
 import cliProgress from 'cli-progress';
 import type { TrainEvents } from '../train/index.js';
 import { isDefaultPlan } from '../analysis/index.js';
+import { describeMemoryFormat } from '../train/memory-format.js';
 
 const MiB = 1024 * 1024;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -27,6 +28,9 @@ export function trainProgress(stream: NodeJS.WriteStream = process.stderr): Trai
       line(
         `memory plan ${record.plan}${budget}: predicted peak ${mb(record.predictedPeakBytes)}, step time ×${record.predictedRelativeStepTime.toFixed(2)} of the default plan`,
       );
+    },
+    memoryFormat(choice) {
+      if (interactive && choice.chosen === 'measured') line(`memory format ${describeMemoryFormat(choice)}`);
     },
     batch(p) {
       if (!interactive) return;

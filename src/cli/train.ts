@@ -5,8 +5,21 @@ import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConf
 import { UsageError } from './errors.js';
 import { isModelFile } from '../zoo/model-file.js';
 import { trainProgress } from './train-progress.js';
-import { byteSize, integer, memoryPlan, positiveNumber, threadCount, threadsHelp } from './parse.js';
+import {
+  askedMemoryFormat,
+  byteSize,
+  channelsLastAlias,
+  integer,
+  memoryFormatSetting,
+  memoryPlan,
+  positiveNumber,
+  precisionSetting,
+  threadCount,
+  threadsHelp,
+} from './parse.js';
+import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
 import type { MemoryPlan } from '../analysis/index.js';
+import type { MemoryFormatSetting } from '../train/memory-format.js';
 import { formatRunSummary } from './run-format.js';
 
 /** Shared with `compare`, which passes the flag on to every run. */
@@ -31,6 +44,8 @@ interface TrainFlags {
   earlyStopping?: number;
   seed: number;
   augment: boolean;
+  memoryFormat: MemoryFormatSetting;
+  /** Deprecated alias of --memory-format channels-last. */
   channelsLast?: boolean;
   cache: boolean;
   workers?: number;
@@ -39,14 +54,22 @@ interface TrainFlags {
   recalibrateBn?: boolean;
   memoryPlan?: MemoryPlan;
   memoryBudget?: number;
+  allowBf16Moments?: boolean;
+  precision: PrecisionSetting;
   json?: boolean;
 }
 
 /** Shared with `bench` (and `compare`). */
 export const MEMORY_PLAN_HELP =
-  'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
+  'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, moments=fp32|bf16 (Adam moments in bfloat16: reduced precision), e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
+export const PRECISION_HELP =
+  'what the training step computes in: fp32, bf16 (bfloat16 autocast, float32 weights; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them; docs/precision.md)';
+export const MEMORY_FORMAT_HELP =
+  'nchw, channels-last, or auto: the faster for the model on this CPU, measured in a few training steps before the first run of its kind and cached (docs/training.md)';
 export const MEMORY_BUDGET_HELP =
   'pick the fastest memory plan whose predicted peak fits, e.g. 200MB (refused, naming the smallest peak, when none fits)';
+export const ALLOW_BF16_MOMENTS_HELP =
+  "let --memory-budget choose plans keeping Adam's moments in bfloat16 (reduced-precision state: results change; docs/memory.md)";
 
 export function registerTrain(program: Command): void {
   const d = DEFAULT_TRAIN_CONFIG;
@@ -83,7 +106,8 @@ export function registerTrain(program: Command): void {
       d.seed,
     )
     .option('--no-augment', "train without the paper's augmentation")
-    .option('--channels-last', 'NHWC memory format (often faster on CPUs; measure with `pareto-edge bench`)')
+    .option('--memory-format <f>', MEMORY_FORMAT_HELP, memoryFormatSetting, d.memoryFormat)
+    .addOption(channelsLastAlias())
     .option('--no-cache', 'decode JPEGs every epoch instead of caching resized images on disk')
     .option('--workers <n>', threadsHelp('data loader threads', 'one per core'), threadCount)
     .option('--drop-background', "leave out Caltech-101's BACKGROUND_Google class")
@@ -91,6 +115,8 @@ export function registerTrain(program: Command): void {
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
+    .option('--allow-bf16-moments', ALLOW_BF16_MOMENTS_HELP)
+    .option('--precision <p>', PRECISION_HELP, precisionSetting, d.precision)
     .option('--json', 'print the run summary as JSON on stdout')
     .action(async (flags: TrainFlags) => {
       const config = toConfig(flags);
@@ -138,7 +164,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
       flags.earlyStopping !== undefined ? { metric: 'valAcc', patience: flags.earlyStopping } : null,
     seed: flags.seed,
     augment: flags.augment,
-    channelsLast: flags.channelsLast ?? false,
+    memoryFormat: askedMemoryFormat(flags) ?? DEFAULT_TRAIN_CONFIG.memoryFormat,
     cacheImages: flags.cache,
     workers: flags.workers ?? null,
     initFrom: flags.initFrom ? path.resolve(flags.initFrom) : null,
@@ -147,5 +173,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
     recalibrateBatchNorm: flags.recalibrateBn ?? false,
     memoryPlan: flags.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
     memoryBudgetBytes: flags.memoryBudget ?? null,
+    allowBf16Moments: flags.allowBf16Moments ?? false,
+    precision: resolvePrecision(flags.precision),
   };
 }

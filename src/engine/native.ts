@@ -212,6 +212,14 @@ export interface NativeAddon {
   detach(t: Handle): Handle;
   setGradEnabled(enabled: boolean): void;
   isGradEnabled(): boolean;
+  // CPU autocast (thread-local, as torch.autocast('cpu'))
+  isAutocastCpuEnabled(): boolean;
+  setAutocastCpuEnabled(enabled: boolean): void;
+  autocastCpuDtype(): string;
+  setAutocastCpuDtype(dtype: string): void;
+  autocastIncrementNesting(): number;
+  autocastDecrementNesting(): number;
+  clearAutocastCache(): void;
 }
 
 const addonPath = path.resolve(

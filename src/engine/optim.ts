@@ -1,10 +1,13 @@
 // Optimizers: SGD with momentum, Adam (Keras' update rule) and AdamW. They update parameters in
 // place with libtorch's in-place kernels, outside autograd, and keep their state as tensors so that
-// checkpoints can save and restore it exactly.
+// checkpoints can save and restore it exactly. Adam can keep its moments in bfloat16 (reduced-precision
+// state, stochastically rounded: stochastic-rounding.ts).
 import { Tensor } from './tensor.js';
-import { zerosLike } from './creation.js';
+import { Generator, zeros } from './creation.js';
+import type { DType } from './dtype.js';
 import { noGrad } from './autograd.js';
 import { keep, tidy } from './lifetime.js';
+import { stochasticRoundToBfloat16 } from './stochastic-rounding.js';
 
 export type NamedParameters = Iterable<[string, Tensor]> | Tensor[];
 
@@ -79,12 +82,18 @@ export abstract class Optimizer {
 
   protected abstract updateParameter(name: string, parameter: Tensor, grad: Tensor): void;
 
+  /** The dtype of a parameter's state buffer of this kind (the parameter's own unless overridden). */
+  stateDtype(_kind: string, parameter: Tensor): DType {
+    return parameter.dtype;
+  }
+
   /** A zero-initialised state buffer for a parameter, created on first use and kept across tidy(). */
   protected buffer(kind: string, name: string, like: Tensor): Tensor {
     const key = `${kind}/${name}`;
     let state = this.buffers.get(key);
     if (state === undefined) {
-      state = keep(noGrad(() => zerosLike(like)));
+      const dtype = this.stateDtype(kind, like);
+      state = keep(noGrad(() => zeros(like.shape, { dtype, device: like.device })));
       this.buffers.set(key, state);
     }
     return state;
@@ -165,7 +174,16 @@ export interface AdamOptions {
   epsilon?: number;
   /** AdamW's decoupled weight decay, as a fraction of the learning rate per step. */
   weightDecay?: number;
+  /**
+   * The moments' dtype. bfloat16 halves their memory: a reduced-precision state, updated in float32
+   * and stored back stochastically rounded (float32 parameters only).
+   */
+  momentDtype?: MomentDtype;
+  /** Seeds the stochastic rounding of bfloat16 moments (with the step and the parameter's index). */
+  roundingSeed?: number;
 }
+
+export type MomentDtype = 'float32' | 'bfloat16';
 
 /**
  * Adam with Keras' defaults (lr 1e-3, β 0.9 / 0.999, ε 1e-7) and Keras' update, which folds the
@@ -177,16 +195,40 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  readonly momentDtype: MomentDtype;
+  readonly roundingSeed: number;
+  #indices: Map<string, number> | null = null;
 
   constructor(
     parameters: NamedParameters,
-    { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0 }: AdamOptions = {},
+    {
+      learningRate = 1e-3,
+      beta1 = 0.9,
+      beta2 = 0.999,
+      epsilon = 1e-7,
+      weightDecay = 0,
+      momentDtype = 'float32',
+      roundingSeed = 0,
+    }: AdamOptions = {},
   ) {
     super(parameters, learningRate);
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
+    this.momentDtype = momentDtype;
+    this.roundingSeed = roundingSeed;
+    if (momentDtype === 'bfloat16') {
+      const other = this.parameters.find(([, p]) => p.dtype !== 'float32');
+      if (other)
+        throw new TypeError(
+          `bfloat16 moments are updated in float32, but parameter "${other[0]}" is ${other[1].dtype}; use float32 parameters or float32 moments`,
+        );
+    }
+  }
+
+  override stateDtype(kind: string, parameter: Tensor): DType {
+    return this.momentDtype === 'bfloat16' ? 'bfloat16' : super.stateDtype(kind, parameter);
   }
 
   /** The second moment v is a running mean of squares: a negative value would make √v NaN. */
@@ -200,20 +242,122 @@ export class Adam extends Optimizer {
 
   protected updateParameter(name: string, p: Tensor, grad: Tensor): void {
     if (this.weightDecay !== 0) p.mul_(1 - this.learningRate * this.weightDecay);
+    if (this.momentDtype === 'bfloat16') {
+      this.updateWithBfloat16Moments(name, p, grad);
+      return;
+    }
     const m = this.buffer('m', name, p);
     const v = this.buffer('v', name, p);
     m.lerp_(grad, 1 - this.beta1);
     v.mul_(this.beta2).addcmul_(grad, grad, 1 - this.beta2);
-    const stepSize =
-      (this.learningRate * Math.sqrt(1 - this.beta2 ** this.step)) / (1 - this.beta1 ** this.step);
     const denominator = v.sqrt();
     try {
       denominator.add_(this.epsilon);
-      p.addcdiv_(m, denominator, -stepSize);
+      p.addcdiv_(m, denominator, -this.stepSize());
     } finally {
       denominator.dispose();
     }
   }
+
+  /** The step size with both bias corrections folded in (Keras). */
+  private stepSize(): number {
+    return (this.learningRate * Math.sqrt(1 - this.beta2 ** this.step)) / (1 - this.beta1 ** this.step);
+  }
+
+  /**
+   * The same update on float32 copies of the moments (libtorch's in-place ops do not mix dtypes), a
+   * slice of rows at a time (BFLOAT16_UPDATE_CHUNK), so the temporaries stay small however large the
+   * parameter: a float32 layer would otherwise need a few copies of its largest parameter at once.
+   */
+  private updateWithBfloat16Moments(name: string, p: Tensor, grad: Tensor): void {
+    // Seeded by step and parameter, not drawn from a running stream: the same draws whatever order
+    // the parameters are updated in (optimizer in backward) and after resuming from a checkpoint.
+    const generator = new Generator(mixSeeds(this.roundingSeed, this.step, this.indexOf(name)));
+    const whole = [p, grad, this.buffer('m', name, p), this.buffer('v', name, p)] as const;
+    const stepSize = this.stepSize();
+    for (const rows of rowSlices(p))
+      tidy(() => {
+        const [ps, gs, ms, vs] = rows === null ? whole : whole.map((t) => t.narrow(0, rows[0], rows[1]));
+        this.updateSlice(ps!, gs!, ms!, vs!, stepSize, generator);
+      });
+  }
+
+  /**
+   * One slice's update: the moments one at a time, so at most two float32 copies exist, each stored
+   * back rounded as soon as it is final. The step uses the float32 values; the next starts from the
+   * rounded ones.
+   */
+  private updateSlice(
+    p: Tensor,
+    grad: Tensor,
+    m: Tensor,
+    v: Tensor,
+    stepSize: number,
+    generator: Generator,
+  ): void {
+    const denominator = v.to('float32');
+    try {
+      denominator.mul_(this.beta2).addcmul_(grad, grad, 1 - this.beta2);
+      this.storeRounded(v, denominator, generator);
+      denominator.sqrt_().add_(this.epsilon);
+      const mean = m.to('float32');
+      try {
+        mean.lerp_(grad, 1 - this.beta1);
+        p.addcdiv_(mean, denominator, -stepSize);
+        denominator.dispose();
+        this.storeRounded(m, mean, generator);
+      } finally {
+        mean.dispose();
+      }
+    } finally {
+      denominator.dispose();
+    }
+  }
+
+  /** Stores a float32 moment into its bfloat16 buffer. */
+  private storeRounded(buffer: Tensor, value: Tensor, generator: Generator): void {
+    const rounded = this.roundToBfloat16(value, generator);
+    buffer.copy_(rounded);
+    rounded.dispose();
+  }
+
+  /** Unbiased stochastic rounding; a subclass may round otherwise (the tests show round-to-nearest fail). */
+  protected roundToBfloat16(value: Tensor, generator: Generator): Tensor {
+    return stochasticRoundToBfloat16(value, generator);
+  }
+
+  private indexOf(name: string): number {
+    this.#indices ??= new Map(this.parameters.map(([n], i) => [n, i]));
+    return this.#indices.get(name)!;
+  }
+}
+
+/**
+ * Elements of a parameter a bfloat16-moment update works on at once (whole rows: at least one row):
+ * its float32 temporaries, about five slices' worth, stay near 5 MiB.
+ */
+export const BFLOAT16_UPDATE_CHUNK = 2 ** 18;
+
+/** [first row, rows] of each slice of a parameter, or [null] to update it whole. */
+function rowSlices(p: Tensor): ([number, number] | null)[] {
+  if (p.rank === 0 || p.numel <= BFLOAT16_UPDATE_CHUNK) return [null];
+  const rows = p.shape[0]!;
+  const perSlice = Math.max(1, Math.floor(BFLOAT16_UPDATE_CHUNK / (p.numel / rows)));
+  const slices: [number, number][] = [];
+  for (let first = 0; first < rows; first += perSlice) slices.push([first, Math.min(perSlice, rows - first)]);
+  return slices;
+}
+
+/** Three whole numbers mixed into one 32-bit generator seed (MurmurHash3's finaliser after each). */
+function mixSeeds(...values: number[]): number {
+  let hash = 0;
+  for (const value of values) {
+    hash = Math.imul(hash ^ (value >>> 0) ^ Math.floor(value / 2 ** 32), 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
+  }
+  return hash >>> 0;
 }
 
 /** AdamW: Adam with decoupled weight decay (default 0.01, as in PyTorch and Keras). */

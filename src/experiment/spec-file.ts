@@ -39,7 +39,9 @@ const trainSettings = z.strictObject({
   earlyStopping: z.strictObject({ metric: z.enum(['valAcc', 'valLoss']), patience: wholeNumber }).nullable(),
   seed: count,
   augment: z.boolean(),
-  channelsLast: z.boolean(),
+  memoryFormat: z.enum(['auto', 'nchw', 'channels-last']),
+  /** Deprecated: memoryFormat "channels-last" (true) or "nchw" (false), as spec files before it said. */
+  channelsLast: z.boolean().optional(),
   cacheImages: z.boolean(),
   workers: threadCount.nullable(),
   keepHead: z.boolean(),
@@ -50,8 +52,11 @@ const trainSettings = z.strictObject({
     checkpoint: z.enum(['none', 'blocks']),
     microbatch: wholeNumber,
     optimizer: z.enum(['after-backward', 'in-backward']),
+    moments: z.enum(['fp32', 'bf16']).default('fp32'),
   }),
   memoryBudgetBytes: wholeNumber.nullable(),
+  allowBf16Moments: z.boolean(),
+  precision: z.enum(['fp32', 'bf16']),
 }) satisfies z.ZodType<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 
 const modelName = z.string().refine((name) => modelNames().includes(name) || isModelFile(name), {
@@ -104,7 +109,9 @@ export async function readExperimentSpec(file: string): Promise<ExperimentSpec> 
   // run.json still find them when the experiment is resumed from elsewhere.
   const base = path.dirname(path.resolve(file));
   const fromFile = (p: string): string => path.resolve(base, p);
-  const spec = parsed.data;
+  const { channelsLast, ...train } = parsed.data.train;
+  if (channelsLast !== undefined) train.memoryFormat = channelsLast ? 'channels-last' : 'nchw';
+  const spec = { ...parsed.data, train };
   return {
     ...spec,
     models: spec.models.map((m) => (isModelFile(m) ? fromFile(m) : m)),

@@ -1,11 +1,12 @@
 // An exported model evaluated in ONNX Runtime beside the model it came from: accuracy, loss and the
 // confusion matrix of each on the same images, how often their top-1 classes agree, the largest logit
-// difference, and inference latency of both at the same thread count.
-import { dispose, getNumThreads, noGrad, setNumThreads, tensor, tidy } from '../engine/index.js';
+// difference, and inference latency of each (and of the model with BatchNorm folded) at the same
+// thread count.
+import { dispose, getNumThreads, noGrad, setNumThreads, tensor, tidy, type Tensor } from '../engine/index.js';
 import type { Batch, DataLoader } from '../data/index.js';
 import { median, percentile, type LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
-import { summarizeEvaluation, type Evaluation } from '../train/index.js';
+import { summarizeEvaluation, type Evaluation, type MemoryFormat } from '../train/index.js';
 import { batchTensors } from '../train/batch.js';
 import type { OnnxSession } from './runtime.js';
 
@@ -22,7 +23,7 @@ export async function compareOnOnnx(
   model: Module,
   loader: DataLoader,
   classes: number,
-  { channelsLast = false } = {},
+  { memoryFormat = 'nchw' as MemoryFormat } = {},
 ): Promise<OnnxComparison> {
   const blank = () => Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const confusion = { onnx: blank(), reference: blank() };
@@ -33,7 +34,7 @@ export async function compareOnOnnx(
   model.eval();
   for await (const batch of loader.epoch(0)) {
     const reference = noGrad(() =>
-      tidy(() => model.forward(batchTensors(batch, channelsLast).x).toFloat32Array()),
+      tidy(() => model.forward(batchTensors(batch, memoryFormat).x).toFloat32Array()),
     );
     const onnx = await session.run(nchw(batch), [
       batch.labels.length,
@@ -63,19 +64,26 @@ export async function compareOnOnnx(
   };
 }
 
+type Batches<T> = Record<'batch1' | 'batch16', T>;
+
 export interface LatencyComparison {
   threads: number;
   /** Per batch of 1 and of 16, median and p95 in milliseconds. */
-  onnx: Record<'batch1' | 'batch16', LatencyStats>;
-  reference: Record<'batch1' | 'batch16', LatencyStats>;
+  onnx: Batches<LatencyStats>;
+  /** The model given (eval gives the training graph, BatchNorm unfolded). */
+  reference: Batches<LatencyStats>;
   /** reference / onnx median time: above 1, the ONNX model is faster. */
-  speedup: Record<'batch1' | 'batch16', number>;
+  speedup: Batches<number>;
+  /** When a folded model is given: its latency, and its median / onnx's. */
+  folded?: Batches<LatencyStats>;
+  foldedSpeedup?: Batches<number>;
 }
 
 /**
  * Inference latency of the ONNX session and of the model on the same input, batch 1 and 16, the
- * engine limited to the session's threads meanwhile so both use the same cores. The two alternate
- * run by run, so a busy machine slows both alike and the ratio stays fair.
+ * engine limited to the session's threads meanwhile so both use the same cores; also of `folded`
+ * (the model with BatchNorm folded, as eval runs it) when given. They alternate run by run, so a busy
+ * machine slows all alike and the ratios stay fair.
  */
 export async function compareLatency(
   session: OnnxSession,
@@ -83,16 +91,34 @@ export async function compareLatency(
   inputSize: number,
   {
     threads,
-    channelsLast = false,
+    memoryFormat = 'nchw',
     iterations = 20,
     warmup = 3,
-  }: { threads: number; channelsLast?: boolean; iterations?: number; warmup?: number },
+    folded,
+  }: {
+    threads: number;
+    memoryFormat?: MemoryFormat;
+    iterations?: number;
+    warmup?: number;
+    folded?: Module;
+  },
 ): Promise<LatencyComparison> {
   const before = getNumThreads();
   setNumThreads(threads);
   model.eval();
+  folded?.eval();
+  const timeForward = (module: Module, x: Tensor) => {
+    const t0 = performance.now();
+    noGrad(() => tidy(() => module.forward(x).sum().item()));
+    return performance.now() - t0;
+  };
   try {
-    const result = { onnx: {}, reference: {}, speedup: {} } as Omit<LatencyComparison, 'threads'>;
+    const result: Omit<LatencyComparison, 'threads'> = {
+      onnx: {} as Batches<LatencyStats>,
+      reference: {} as Batches<LatencyStats>,
+      speedup: {} as Batches<number>,
+      ...(folded ? { folded: {} as Batches<LatencyStats>, foldedSpeedup: {} as Batches<number> } : {}),
+    };
     for (const n of [1, 16] as const) {
       const key = n === 1 ? 'batch1' : 'batch16';
       const shape = [n, 3, inputSize, inputSize];
@@ -101,26 +127,31 @@ export async function compareLatency(
         () => Math.random() * 2 - 1,
       );
       const input = tensor(pixels, shape);
-      const x = channelsLast ? input.contiguous('channels_last') : input;
-      const times = { reference: [] as number[], onnx: [] as number[] };
+      const x = memoryFormat === 'channels-last' ? input.contiguous('channels_last') : input;
+      const times = { reference: [] as number[], folded: [] as number[], onnx: [] as number[] };
       try {
         for (let i = 0; i < warmup + iterations; i++) {
-          let t0 = performance.now();
-          noGrad(() => tidy(() => model.forward(x).sum().item()));
-          const reference = performance.now() - t0;
-          t0 = performance.now();
+          const reference = timeForward(model, x);
+          const foldedMs = folded ? timeForward(folded, x) : NaN;
+          const t0 = performance.now();
           await session.run(pixels, shape);
           const onnx = performance.now() - t0;
           if (i < warmup) continue;
           times.reference.push(reference);
+          times.folded.push(foldedMs);
           times.onnx.push(onnx);
         }
       } finally {
         dispose(x === input ? [input] : [input, x]);
       }
-      result.reference[key] = { median: median(times.reference), p95: percentile(times.reference, 95) };
-      result.onnx[key] = { median: median(times.onnx), p95: percentile(times.onnx, 95) };
+      const stats = (ms: number[]) => ({ median: median(ms), p95: percentile(ms, 95) });
+      result.reference[key] = stats(times.reference);
+      result.onnx[key] = stats(times.onnx);
       result.speedup[key] = result.reference[key].median / result.onnx[key].median;
+      if (result.folded && result.foldedSpeedup) {
+        result.folded[key] = stats(times.folded);
+        result.foldedSpeedup[key] = result.folded[key].median / result.onnx[key].median;
+      }
     }
     return { threads, ...result };
   } finally {

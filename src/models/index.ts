@@ -12,4 +12,5 @@ export {
 export { block, branch, residual, sequence } from './nodes.js';
 export { findNode, layersOf, mapNodes, namesOf, nodesOf, requireNode, type Visit } from './walk.js';
 export { buildModel, DescribedModel } from './build.js';
+export { inferenceCopy, type InferenceCopy } from './inference-copy.js';
 export { segmentsOf, type Segment } from './segments.js';

@@ -1,5 +1,5 @@
 // Activation functions by Keras name.
-import { Tensor, F } from '../engine/index.js';
+import { Tensor, F, scalar, tidy, where } from '../engine/index.js';
 
 export type ActivationKind = 'relu' | 'relu6' | 'swish' | 'sigmoid' | 'linear';
 
@@ -9,7 +9,8 @@ export function activate(x: Tensor, kind: ActivationKind = 'linear'): Tensor {
     case 'relu':
       return F.relu(x);
     case 'relu6':
-      return F.relu6(x);
+      // float32 keeps libtorch's one-kernel relu6 (and the memory model's account of it).
+      return x.dtype === 'bfloat16' ? relu6FromRelu(x) : F.relu6(x);
     case 'swish':
       return F.silu(x);
     case 'sigmoid':
@@ -17,4 +18,15 @@ export function activate(x: Tensor, kind: ActivationKind = 'linear'): Tensor {
     case 'linear':
       return x;
   }
+}
+
+/**
+ * relu6 from ops with bfloat16 backward kernels: libtorch 1.13's relu6 is hardtanh, whose backward has
+ * no bfloat16 kernel ("hardshrink_backward_cpu" not implemented for 'BFloat16'), so bf16 autocast
+ * cannot train MobileNetV2 through it. where(x < 6, relu(x), 6) gives the same values exactly and the
+ * same gradient as hardtanh's: 1 where 0 < x < 6 (relu's mask, then where's), 0 elsewhere, x = 0 and
+ * x = 6 included.
+ */
+export function relu6FromRelu(x: Tensor): Tensor {
+  return tidy(() => where(x.lt(6), F.relu(x), scalar(6, { dtype: x.dtype })));
 }

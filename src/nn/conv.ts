@@ -1,6 +1,6 @@
 // Convolutions with Keras semantics: weights in PyTorch's [out, in/groups, kh, kw] layout so they
 // open in PyTorch, initialised with Keras' fans, TensorFlow 'same' padding.
-import { Tensor, F, type Padding } from '../engine/index.js';
+import { Tensor, F, noGrad, type Padding } from '../engine/index.js';
 import { Module } from './module.js';
 import { activate, type ActivationKind } from './activation.js';
 import { initialize, convFans, GLOROT_UNIFORM, ZEROS, type Initializer } from './init.js';
@@ -22,10 +22,47 @@ function kernelPair(kernel: number | [number, number]): [number, number] {
   return typeof kernel === 'number' ? [kernel, kernel] : kernel;
 }
 
+/**
+ * What Conv2D and DepthwiseConv2D share: a kernel [out, in / groups, kh, kw], an optional bias per
+ * output channel, and taking in a per-channel scale and shift applied after them (a folded BatchNorm).
+ */
+export abstract class Convolution extends Module {
+  abstract readonly weight: Tensor;
+  abstract readonly options: ConvOptions;
+  #bias: Tensor | null = null;
+
+  /** Null when the layer has none (until a BatchNorm is folded into it). */
+  get bias(): Tensor | null {
+    return this.#bias;
+  }
+
+  protected setBias(value: Tensor | null): void {
+    this.#bias = value === null ? null : this.parameter('bias', value);
+  }
+
+  /** Whether an affine map after this convolution can be folded in: only if no activation runs in between. */
+  get foldable(): boolean {
+    return (this.options.activation ?? 'linear') === 'linear';
+  }
+
+  /**
+   * For inference: from now on computes (its output) * scale + shift per output channel, in its kernel
+   * and bias, adding a bias if it had none (Conv(W, b) then y * s + t is Conv(W * s, b * s + t)).
+   */
+  foldScaleShift(scale: Tensor, shift: Tensor): void {
+    if (!this.foldable)
+      throw new Error(`internal error: a ${this.options.activation} activation runs before the folded scale`);
+    noGrad(() => {
+      this.weight.mul_(scale.reshape([-1, 1, 1, 1]));
+      if (this.bias) this.bias.mul_(scale).add_(shift);
+      else this.setBias(shift.clone());
+    });
+  }
+}
+
 /** Keras Conv2D (default: valid padding, bias on, glorot-uniform kernel). */
-export class Conv2D extends Module {
+export class Conv2D extends Convolution {
   readonly weight: Tensor;
-  readonly bias: Tensor | null;
 
   constructor(
     readonly inChannels: number,
@@ -44,13 +81,11 @@ export class Conv2D extends Module {
         convFans(filters, inChannels / groups, kh, kw),
       ),
     );
-    this.bias =
+    this.setBias(
       options.useBias === false
         ? null
-        : this.parameter(
-            'bias',
-            initialize([filters], options.biasInitializer ?? ZEROS, { fanIn: 1, fanOut: 1 }),
-          );
+        : initialize([filters], options.biasInitializer ?? ZEROS, { fanIn: 1, fanOut: 1 }),
+    );
   }
 
   forward(x: Tensor): Tensor {
@@ -66,9 +101,8 @@ export class Conv2D extends Module {
 }
 
 /** Keras DepthwiseConv2D: one kh×kw filter per input channel (× depth multiplier). */
-export class DepthwiseConv2D extends Module {
+export class DepthwiseConv2D extends Convolution {
   readonly weight: Tensor;
-  readonly bias: Tensor | null;
 
   constructor(
     readonly inChannels: number,
@@ -84,13 +118,11 @@ export class DepthwiseConv2D extends Module {
       'weight',
       initialize([inChannels * multiplier, 1, kh, kw], options.kernelInitializer ?? GLOROT, fans),
     );
-    this.bias =
+    this.setBias(
       options.useBias === false
         ? null
-        : this.parameter(
-            'bias',
-            initialize([inChannels * multiplier], options.biasInitializer ?? ZEROS, { fanIn: 1, fanOut: 1 }),
-          );
+        : initialize([inChannels * multiplier], options.biasInitializer ?? ZEROS, { fanIn: 1, fanOut: 1 }),
+    );
   }
 
   forward(x: Tensor): Tensor {

@@ -47,6 +47,14 @@ export abstract class Module {
     return module;
   }
 
+  /** Takes a child out and disposes its tensors. */
+  protected removeChild(module: Module): void {
+    const name = [...this.#children].find(([, child]) => child === module)?.[0];
+    if (name === undefined) throw new Error('internal error: removing a module that is not a child');
+    this.#children.delete(name);
+    module.dispose();
+  }
+
   children(): [string, Module][] {
     return [...this.#children];
   }
@@ -170,6 +178,12 @@ export class Sequential extends Module {
       const [name, module] = Array.isArray(entry) ? entry : [String(i), entry];
       return this.child(name, module);
     });
+  }
+
+  /** Takes `layer` out of the sequence (e.g. a BatchNorm folded into the layer before it) and disposes it. */
+  remove(layer: Module): void {
+    this.removeChild(layer);
+    this.layers.splice(this.layers.indexOf(layer), 1);
   }
 
   forward(x: Tensor): Tensor {

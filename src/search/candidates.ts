@@ -1,7 +1,9 @@
 // A genome's free evaluation: its description, parameters, MACs and predicted peak training memory
-// from src/analysis (no tensors), and how far it is over the memory and parameter budgets.
-import { summarize } from '../analysis/index.js';
+// under the search's memory plan from src/analysis (no tensors), and how far it is over the memory
+// and parameter budgets.
+import { predictPlan, summarize } from '../analysis/index.js';
 import type { ModelDescription } from '../models/description.js';
+import { optimizerModel } from '../train/index.js';
 import { trainingView } from '../zoo/model-file.js';
 import { decode, descriptionHash, type Genome, type SearchSpace } from './space.js';
 import type { SearchSettings } from './types.js';
@@ -18,9 +20,18 @@ export interface Analysis {
   excluded: string | null;
 }
 
-export type Budgets = Pick<SearchSettings, 'memoryBudgetBytes' | 'paramBudget' | 'numClasses'> & {
-  batchSize: number;
-};
+export type Budgets = Pick<SearchSettings, 'memoryBudgetBytes' | 'paramBudget' | 'numClasses' | 'train'>;
+
+/**
+ * Predicted peak training memory of a training description under the trials' memory plan, batch and
+ * optimizer: what the memory objective and the memory budget are about.
+ */
+export function predictedPeakBytes(training: ModelDescription, train: SearchSettings['train']): number {
+  return predictPlan(training, train.memoryPlan, {
+    batchSize: train.batchSize,
+    optimizer: optimizerModel(train),
+  }).peakBytes;
+}
 
 /** Analyse a genome; `{ error }` when its transforms do not fit together (the message says why). */
 export function analyseGenome(
@@ -34,8 +45,9 @@ export function analyseGenome(
   } catch (error) {
     return { error: (error as Error).message };
   }
-  const summary = summarize(trainingView(description), { batchSize: budgets.batchSize });
-  const peakBytes = summary.memory.trainingPeakBytes;
+  const training = trainingView(description);
+  const summary = summarize(training, { batchSize: budgets.train.batchSize });
+  const peakBytes = predictedPeakBytes(training, budgets.train);
   const params = summary.params.total;
   const over: string[] = [];
   let violation = 0;

@@ -16,7 +16,7 @@ import { measureInference } from '../train/index.js';
 export function gradNormProxy(description: ModelDescription, batch: Batch, seed: number): number {
   manualSeed(seed);
   const model = buildModel(description);
-  const { x, y } = batchTensors(batch, false);
+  const { x, y } = batchTensors(batch, 'nchw');
   try {
     model.train();
     return tidy(() => {

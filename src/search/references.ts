@@ -7,6 +7,7 @@ import type { RunExecutor } from '../experiment/runner.js';
 import { DEFAULT_TRAIN_CONFIG, RunDir } from '../train/index.js';
 import { trainingView } from '../zoo/model-file.js';
 import { describeModel, PAPER_MODELS } from '../zoo/registry.js';
+import { predictedPeakBytes } from './candidates.js';
 import { inferenceLatencyMs } from './measures.js';
 import type { SearchStore } from './store.js';
 import type { ReferenceRecord, SearchSettings } from './types.js';
@@ -26,17 +27,17 @@ export async function trainReferences(
     const description = describeModel(model, { numClasses: settings.numClasses, inputSize });
     const training = trainingView(description);
     const summary = summarize(training, { batchSize: settings.train.batchSize });
+    const peakBytes = predictedPeakBytes(training, settings.train);
     const record: ReferenceRecord = {
       model,
-      peakBytes: summary.memory.trainingPeakBytes,
+      peakBytes,
       params: summary.params.total,
       latencyMs: null,
       result: null,
       excluded: null,
       runDir: null,
       // Trained even when over the budgets: they are what the found networks are compared with.
-      overBudget:
-        settings.memoryBudgetBytes !== null && summary.memory.trainingPeakBytes > settings.memoryBudgetBytes,
+      overBudget: settings.memoryBudgetBytes !== null && peakBytes > settings.memoryBudgetBytes,
     };
     onModel(model);
     if (settings.objective === 'latency' || settings.latencyBudgetMs !== null)

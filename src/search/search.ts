@@ -151,12 +151,7 @@ class Search {
     const key = genomeKey(this.space, genome);
     let found = this.byGenome.get(key);
     if (!found) {
-      const analysed = analyseGenome(this.space, genome, {
-        memoryBudgetBytes: this.settings.memoryBudgetBytes,
-        paramBudget: this.settings.paramBudget,
-        numClasses: this.settings.numClasses,
-        batchSize: this.settings.train.batchSize,
-      });
+      const analysed = analyseGenome(this.space, genome, this.settings);
       if ('error' in analysed) found = analysed;
       else {
         const { description: _description, ...costs } = analysed;

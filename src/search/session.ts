@@ -187,14 +187,8 @@ export function checkBudgetsReachable(settings: SearchSettings): void {
     smallest,
     ...Array.from({ length: REACHABILITY_SAMPLES }, () => sampleGenome(space, () => rng.next())),
   ];
-  const budgets = {
-    memoryBudgetBytes: settings.memoryBudgetBytes,
-    paramBudget: settings.paramBudget,
-    numClasses: settings.numClasses,
-    batchSize: settings.train.batchSize,
-  };
   const analysed = genomes
-    .map((g) => analyseGenome(space, g, budgets))
+    .map((g) => analyseGenome(space, g, settings))
     .filter((a): a is Analysis => !('error' in a));
   const feasible = analysed.filter((a) => a.violation === 0);
   if (feasible.length === 0) {

@@ -15,7 +15,8 @@ import {
   emptyCache,
   manualSeed,
 } from '../engine/index.js';
-import { buildModel } from '../models/build.js';
+import { buildModel, type DescribedModel } from '../models/build.js';
+import { inferenceCopy } from '../models/inference-copy.js';
 import { describeModel } from '../zoo/registry.js';
 import {
   measureLatency,
@@ -28,8 +29,11 @@ import {
 } from '../measure/index.js';
 import { planStep } from './blockwise-step.js';
 import { DEFAULT_TRAIN_CONFIG } from './config.js';
-import { chooseMemoryPlan, type RunMemory } from './memory-choice.js';
+import { chooseMemoryPlan, momentDtypeOf, type RunMemory } from './memory-choice.js';
 import type { MemoryPlan } from '../analysis/index.js';
+import type { Precision } from './precision.js';
+import { tensorFormat, type MemoryFormatChoice, type MemoryFormatSetting } from './memory-format.js';
+import { chooseMemoryFormat, type ChooseOptions } from './memory-format-choice.js';
 
 export interface BenchOptions {
   /** Input side in pixels. */
@@ -41,12 +45,16 @@ export interface BenchOptions {
   classes: number;
   /** Intra-op threads; every core when omitted. */
   threads?: number;
-  /** NHWC memory format for the inputs. */
-  channelsLast?: boolean;
+  /** nchw, channels-last, or auto (default): the faster, measured as train does (./memory-format.ts). */
+  memoryFormat?: MemoryFormatSetting;
   /** How the step spends memory (default: the ordinary step). */
   memoryPlan?: MemoryPlan;
   /** Use the fastest plan whose predicted peak fits (instead of memoryPlan). */
   memoryBudget?: number;
+  /** memoryBudget may choose bfloat16 Adam moments. */
+  allowBf16Moments?: boolean;
+  /** What the training step computes in (default fp32); inference is timed in float32 either way. */
+  precision?: Precision;
 }
 
 export interface BenchResult {
@@ -54,10 +62,13 @@ export interface BenchResult {
   input: number;
   batch: number;
   threads: number;
-  memoryFormat: 'channels_last' | 'contiguous';
+  /** The format timed and how it was chosen. */
+  memoryFormat: MemoryFormatChoice;
+  precision: Precision;
   params: { total: number; trainable: number };
   train: { steps: number; stepMs: Summary; imagesPerS: number };
-  infer: { batchMs: LatencyStats; imagesPerS: number };
+  /** Inference on the training batch: the training graph, and `folded` with BatchNorm folded (as eval runs). */
+  infer: { batchMs: LatencyStats; imagesPerS: number; folded: { batchMs: LatencyStats; imagesPerS: number } };
   /**
    * Peak bytes of live tensors, and the process's peak resident memory; the latter covers the whole
    * process lifetime when the kernel did not let us reset it (peakRssIsProcessLifetime).
@@ -71,7 +82,11 @@ export interface BenchResult {
  * Builds the zoo model `name` (without preprocessing) and times Adam training steps and inference on
  * one random batch. Throws ModelOptionsError for an unknown model or options it does not accept.
  */
-export function benchModel(name: string, options: BenchOptions): BenchResult {
+export function benchModel(
+  name: string,
+  options: BenchOptions,
+  formatOptions: ChooseOptions = {},
+): BenchResult {
   const description = describeModel(name, {
     numClasses: options.classes,
     inputSize: options.input,
@@ -83,46 +98,67 @@ export function benchModel(name: string, options: BenchOptions): BenchResult {
       batchSize: options.batch,
       memoryPlan: options.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
       memoryBudgetBytes: options.memoryBudget ?? null,
+      allowBf16Moments: options.allowBf16Moments ?? false,
     },
     description,
   );
   const threads = options.threads ?? os.availableParallelism();
   setNumThreads(threads);
+  const precision = options.precision ?? 'fp32';
+  const memoryFormat = chooseMemoryFormat(
+    options.memoryFormat ?? 'auto',
+    { description, batchSize: options.batch, threads, precision, plan: memory.plan },
+    formatOptions,
+  );
   manualSeed(0);
   emptyCache();
   const model = buildModel(description);
-  const optimizer = new Adam(model.trainableParameters());
-  const format = options.channelsLast ? 'channels_last' : 'contiguous';
-  const x = keep(tidy(() => randn([options.batch, 3, options.input, options.input]).contiguous(format)));
+  const optimizer = new Adam(model.trainableParameters(), { momentDtype: momentDtypeOf(memory.plan) });
+  const x = keep(
+    tidy(() =>
+      randn([options.batch, 3, options.input, options.input]).contiguous(tensorFormat(memoryFormat.format)),
+    ),
+  );
   const y = keep(randint(0, options.classes, [options.batch]));
   try {
     const rssResetProblem = resetPeakRss();
     resetPeakMemory();
-    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan));
+    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan, precision));
     const train = measureLatency(step, { warmup: 3, iterations: options.steps });
     const peakTensorBytes = memoryStats().peakBytes;
     const peakRssBytes = readProcessMemoryStatus()?.hwmBytes ?? process.memoryUsage.rss();
-    model.eval();
-    const infer = noGrad(() =>
-      measureLatency(() => tidy(() => model.forward(x).sum().item()), {
-        warmup: 3,
-        iterations: options.steps,
-      }),
-    );
+    const inferOn = (inferring: DescribedModel) => {
+      const timed = noGrad(() =>
+        measureLatency(() => tidy(() => inferring.forward(x).sum().item()), {
+          warmup: 3,
+          iterations: options.steps,
+        }),
+      );
+      return { batchMs: latencyStats(timed), imagesPerS: (options.batch * 1000) / timed.medianMs };
+    };
+    const training = inferOn(model.eval());
+    const copy = inferenceCopy(model).model;
+    let folded: ReturnType<typeof inferOn>;
+    try {
+      folded = inferOn(copy);
+    } finally {
+      copy.dispose();
+    }
     const counts = model.countParameters();
     return {
       model: name,
       input: options.input,
       batch: options.batch,
       threads,
-      memoryFormat: format,
+      memoryFormat,
+      precision,
       params: { total: counts.total, trainable: counts.trainable },
       train: {
         steps: options.steps,
         stepMs: summarize(train.timesMs),
         imagesPerS: (options.batch * 1000) / train.medianMs,
       },
-      infer: { batchMs: latencyStats(infer), imagesPerS: (options.batch * 1000) / infer.medianMs },
+      infer: { ...training, folded },
       memory: { peakTensorBytes, peakRssBytes, peakRssIsProcessLifetime: rssResetProblem !== null },
       memoryPlan: { ...memory.record, measuredPeakBytes: peakTensorBytes },
     };

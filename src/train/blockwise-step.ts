@@ -13,12 +13,15 @@
 //   last slice's backward). BatchNorm normalises each slice with that slice's statistics, and folds
 //   each slice into its running statistics (K momentum updates per step instead of one).
 // A frozen prefix (--freeze) runs under noGrad: it keeps nothing for backward and has no optimizer state.
+// precision=bf16: every segment's forward (and its re-run) and the loss run in bf16 autocast, each in
+// its own region; backward and the updates outside, as in the ordinary step (./precision.ts).
 import { F, getRngState, noGrad, setRngState, tidy, type Optimizer, type Tensor } from '../engine/index.js';
 import { Dropout, releaseIntermediate, type Module } from '../nn/index.js';
 import { segmentsOf, type DescribedModel } from '../models/index.js';
-import { isDefaultPlan, type MemoryPlan } from '../analysis/memory-plan.js';
+import { isOrdinaryStep, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
 import { trainStep, type StepResult } from './step.js';
+import { inPrecision, type Precision } from './precision.js';
 
 interface TrainingSegment {
   name: string;
@@ -58,15 +61,16 @@ export function trainingSegments(model: DescribedModel): TrainingSegment[] {
   return segments;
 }
 
-/** One training step under the plan; the default plan is the trainer's ordinary step. */
+/** One training step under the plan; a plan that only changes the moments is the trainer's ordinary step. */
 export function planStep(
   model: DescribedModel,
   optimizer: Optimizer,
   x: Tensor,
   y: Tensor,
   plan: MemoryPlan,
+  precision: Precision = 'fp32',
 ): StepResult {
-  if (isDefaultPlan(plan)) return trainStep(model, optimizer, x, y);
+  if (isOrdinaryStep(plan)) return trainStep(model, optimizer, x, y, precision);
   const batch = x.shape[0]!;
   // An epoch's short last batch may hold fewer images than micro-batches: one image per slice then.
   const slices = Math.min(plan.microbatch, batch);
@@ -85,6 +89,7 @@ export function planStep(
         lossScale: size / batch,
         checkpoint: plan.checkpoint === 'blocks',
         optimizer: inBackward && last ? optimizer : null,
+        precision,
       }),
     );
     lossSum += slice.loss * size;
@@ -101,6 +106,7 @@ interface SegmentStepOptions {
   checkpoint: boolean;
   /** Update each segment's parameters as soon as its backward is done (null: leave the gradients). */
   optimizer: Optimizer | null;
+  precision: Precision;
 }
 
 interface Saved {
@@ -114,7 +120,7 @@ function segmentStep(
   segments: TrainingSegment[],
   x: Tensor,
   y: Tensor,
-  { lossScale, checkpoint, optimizer }: SegmentStepOptions,
+  { lossScale, checkpoint, optimizer, precision }: SegmentStepOptions,
 ): StepResult {
   const first = segments.findIndex((s) => s.trainable.length > 0);
   if (first < 0) throw new TrainInputError('nothing to train: every parameter is frozen');
@@ -125,7 +131,7 @@ function segmentStep(
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     if (i < first) {
-      const next = noGrad(() => run(segment, h));
+      const next = noGrad(() => run(segment, h, precision));
       releaseIntermediate(h, x);
       h = next;
       continue;
@@ -136,7 +142,7 @@ function segmentStep(
     if (input !== h && saved[i - 1]!.output === null) h.dispose();
     const recompute = checkpoint && i < lastIndex;
     const rng = recompute && segment.random ? getRngState() : null;
-    const output = recompute ? noGrad(() => run(segment, input)) : run(segment, input);
+    const output = recompute ? noGrad(() => run(segment, input, precision)) : run(segment, input, precision);
     saved[i] = { input, output: recompute ? null : output, rng };
     h = output;
   }
@@ -144,7 +150,7 @@ function segmentStep(
 
   // ---- backward, from the loss down, one segment at a time ----
   const logits = h;
-  const loss = F.crossEntropy(logits, y);
+  const loss = inPrecision(precision, () => F.crossEntropy(logits, y));
   const correct = noGrad(() => logits.argmax(1).eq(y).sum().item());
   const lossValue = loss.item();
   let gradient: Tensor | null = null;
@@ -153,7 +159,7 @@ function segmentStep(
     const { input, output, rng } = saved[i]!;
     if (output === null) {
       const statistics = noGrad(() => segment.buffers.map((b) => b.clone()));
-      const out = rerun(segment, input, rng);
+      const out = rerun(segment, input, rng, precision);
       out.backward(gradient!);
       out.dispose();
       // Only now: BatchNorm's backward reads the running statistics it was given.
@@ -178,9 +184,9 @@ function segmentStep(
 }
 
 /** The segment's forward again, recording gradients, with the random draws of its first run. */
-function rerun(segment: TrainingSegment, input: Tensor, rng: Tensor | null): Tensor {
+function rerun(segment: TrainingSegment, input: Tensor, rng: Tensor | null, precision: Precision): Tensor {
   if (rng) setRngState(rng);
-  return run(segment, input);
+  return run(segment, input, precision);
 }
 
 /**
@@ -188,6 +194,6 @@ function rerun(segment: TrainingSegment, input: Tensor, rng: Tensor | null): Ten
  * depthwise output, say) are dropped when it returns. Autograd keeps what backward needs; the rest is
  * freed now, not when the whole step ends.
  */
-function run(segment: TrainingSegment, input: Tensor): Tensor {
-  return tidy(() => segment.module.forward(input));
+function run(segment: TrainingSegment, input: Tensor, precision: Precision): Tensor {
+  return inPrecision(precision, () => tidy(() => segment.module.forward(input)));
 }

@@ -89,7 +89,7 @@ export interface CheckedCheckpoint {
 /**
  * Checks a loaded checkpoint against the model and optimizer it will be loaded into: progress and
  * optimizer step by schema, model tensors by name, shape and dtype, optimizer buffers against their
- * parameters, and the generator state's size.
+ * parameters (shape) and the optimizer (dtype: bfloat16 moments), and the generator state's size.
  */
 export function checkCheckpoint(
   file: string,
@@ -141,7 +141,10 @@ export function checkCheckpoint(
       );
     const own = parameters.get(parameter);
     if (own === undefined) throw unusable(file, field, 'belongs to no trainable parameter of this model');
-    sameLayout(file, prefixes.optimizer + key, buffer, own);
+    sameLayout(file, prefixes.optimizer + key, buffer, {
+      shape: own.shape,
+      dtype: target.optimizer.stateDtype(kind, own),
+    });
     const problem = target.optimizer.stateProblem(kind, buffer);
     if (problem !== null) throw unusable(file, field, problem);
   }
@@ -158,7 +161,7 @@ export function checkCheckpoint(
   };
 }
 
-function sameLayout(file: string, name: string, saved: Tensor, own: Tensor): void {
+function sameLayout(file: string, name: string, saved: Tensor, own: Pick<Tensor, 'shape' | 'dtype'>): void {
   const same = saved.shape.length === own.shape.length && saved.shape.every((d, i) => d === own.shape[i]);
   if (!same || saved.dtype !== own.dtype) {
     throw unusable(

@@ -2,6 +2,8 @@
 // repeated; everything that changes the numbers is here, with Keras' defaults where the paper used Keras.
 import { DEFAULT_MEMORY_PLAN, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
+import type { Precision } from './precision.js';
+import type { MemoryFormatSetting } from './memory-format.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 
@@ -43,8 +45,12 @@ export interface TrainConfig {
   seed: number;
   /** The paper's augmentation on the training set. */
   augment: boolean;
-  /** NHWC memory format (oneDNN's preferred layout on CPUs). */
-  channelsLast: boolean;
+  /**
+   * nchw, channels-last (NHWC strides, oneDNN's preferred layout on CPUs), or auto: the faster for this
+   * model on this CPU, measured before training (src/train/memory-format.ts; run.json's memoryFormat
+   * records what ran).
+   */
+  memoryFormat: MemoryFormatSetting;
   /** Cache decoded, resized images on disk. */
   cacheImages: boolean;
   /** Loader worker threads; null = one per core. */
@@ -61,10 +67,20 @@ export interface TrainConfig {
    * and saving (off by default: Keras, and the paper, test with the moving statistics).
    */
   recalibrateBatchNorm: boolean;
-  /** How a step spends memory (checkpointing, micro-batches, optimizer in backward): src/analysis/memory-plan.ts. */
+  /**
+   * How a step spends memory (checkpointing, micro-batches, optimizer in backward, bfloat16 moments):
+   * src/analysis/memory-plan.ts.
+   */
   memoryPlan: MemoryPlan;
   /** When set, the fastest plan whose predicted peak fits replaces memoryPlan. */
   memoryBudgetBytes: number | null;
+  /** memoryBudgetBytes may choose a plan with bfloat16 Adam moments (reduced-precision state). */
+  allowBf16Moments: boolean;
+  /**
+   * What the training step computes in: fp32, or bf16 autocast (src/train/precision.ts; refused on a
+   * CPU without bfloat16 instructions). The CLI's --precision auto is resolved before it gets here.
+   */
+  precision: Precision;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
@@ -81,7 +97,7 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   earlyStopping: null,
   seed: 0,
   augment: true,
-  channelsLast: false,
+  memoryFormat: 'auto',
   cacheImages: true,
   workers: null,
   initFrom: null,
@@ -91,6 +107,8 @@ export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {
   recalibrateBatchNorm: false,
   memoryPlan: DEFAULT_MEMORY_PLAN,
   memoryBudgetBytes: null,
+  allowBf16Moments: false,
+  precision: 'fp32',
 };
 
 /** The learning rate for an epoch (0-based) under a schedule. */
@@ -138,7 +156,8 @@ export function parseSchedule(text: string): Schedule {
 
 /**
  * What may change when a run is resumed: how long it trains and how fast it runs, never what it learns
- * or how it is tested. Every other field of TrainConfig must match the run's own.
+ * or how it is tested. Every other field of TrainConfig must match the run's own. (The memory format
+ * changes only the order of float32 additions, as the thread count does.)
  */
 export const RESUME_MAY_CHANGE = [
   'epochs',
@@ -146,7 +165,25 @@ export const RESUME_MAY_CHANGE = [
   'workers',
   'cacheImages',
   'latencyIterations',
+  'memoryFormat',
 ] as const;
+
+/** A configuration as versions before memoryFormat wrote it (run.json, search settings, queue jobs). */
+export type LegacyTrainConfig = Omit<TrainConfig, 'memoryFormat'> & {
+  memoryFormat?: MemoryFormatSetting;
+  channelsLast?: boolean;
+};
+
+/**
+ * The configuration with `channelsLast: boolean` (before memoryFormat) read as the format it ran in:
+ * true → channels-last, false → nchw. Where both are present (an older search's settings spread over
+ * today's defaults), channelsLast is what the run asked for.
+ */
+export function upgradeTrainConfig(config: LegacyTrainConfig): TrainConfig {
+  const { channelsLast, ...rest } = config;
+  if (channelsLast === undefined) return { ...rest, memoryFormat: rest.memoryFormat ?? 'nchw' };
+  return { ...rest, memoryFormat: channelsLast ? 'channels-last' : 'nchw' };
+}
 
 export interface ConfigMismatch {
   field: keyof TrainConfig;
@@ -159,7 +196,12 @@ export interface ConfigMismatch {
  * one. Fields an older run.json lacks take their default, which is what the older version used.
  */
 export function resumeMismatches(saved: TrainConfig, asked: TrainConfig): ConfigMismatch[] {
-  const run: Partial<TrainConfig> = { ...DEFAULT_TRAIN_CONFIG, ...saved };
+  const run: Partial<TrainConfig> = {
+    ...DEFAULT_TRAIN_CONFIG,
+    ...saved,
+    // A plan saved before a part existed ran with that part's default.
+    memoryPlan: { ...DEFAULT_TRAIN_CONFIG.memoryPlan, ...saved.memoryPlan },
+  };
   const fields = new Set([...Object.keys(run), ...Object.keys(asked)] as (keyof TrainConfig)[]);
   const mayChange: readonly string[] = RESUME_MAY_CHANGE;
   return [...fields]

@@ -4,6 +4,7 @@ import { tidy, noGrad, F } from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import type { DataLoader } from '../data/index.js';
 import { batchTensors } from './batch.js';
+import type { MemoryFormat } from './memory-format.js';
 
 export interface Evaluation {
   loss: number;
@@ -18,7 +19,7 @@ export async function evaluate(
   model: Module,
   loader: DataLoader,
   classes: number,
-  { channelsLast = false, epoch = 0 } = {},
+  { memoryFormat = 'nchw' as MemoryFormat, epoch = 0 } = {},
 ): Promise<Evaluation> {
   const wasTraining = model.training;
   model.eval();
@@ -28,7 +29,7 @@ export async function evaluate(
     for await (const batch of loader.epoch(epoch)) {
       const { loss, predicted } = noGrad(() =>
         tidy(() => {
-          const { x, y } = batchTensors(batch, channelsLast);
+          const { x, y } = batchTensors(batch, memoryFormat);
           const logits = model.forward(x);
           return {
             loss: F.crossEntropy(logits, y, { reduction: 'sum' }).item(),

@@ -12,20 +12,42 @@ export {
   parseFreeze,
   parseSchedule,
   learningRateAt,
+  upgradeTrainConfig,
   type TrainConfig,
+  type LegacyTrainConfig,
   type Freeze,
   type Schedule,
 } from './config.js';
 export { TrainInputError } from './errors.js';
-export { RunDir, readFinishedRun, isFinished, type RunRecord } from './run-dir.js';
+export { RunDir, readFinishedRun, isFinished, runMemoryFormat, type RunRecord } from './run-dir.js';
 export type { RunSummary, RunIdentity } from './run-summary.js';
 export { loadRunModel } from './load-run.js';
 export { describeRun } from './prepare.js';
 export { initFromRun, applyFreeze, blockPrefixes, headPrefix } from './transfer.js';
 export { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 export { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
-export { trainStep, measureInference, type InferenceLatency } from './step.js';
+export {
+  trainStep,
+  measureInference,
+  measureRunInference,
+  type InferenceLatency,
+  type RunInferenceLatency,
+} from './step.js';
 export { benchModel, type BenchOptions, type BenchResult } from './bench-model.js';
+export {
+  isMemoryFormatSetting,
+  MEMORY_FORMAT_SETTINGS,
+  type MemoryFormat,
+  type MemoryFormatSetting,
+  type MemoryFormatChoice,
+} from './memory-format.js';
+export {
+  chooseMemoryFormat,
+  timeTrainingStep,
+  type FormatWorkload,
+  type StepTimer,
+} from './memory-format-choice.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
 export { predictImages, type Prediction, type PredictOptions } from './predict.js';
+export { optimizerModel } from './memory-choice.js';

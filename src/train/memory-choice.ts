@@ -13,6 +13,7 @@ import {
   type OptimizerModel,
   type PlanPrediction,
 } from '../analysis/index.js';
+import type { MomentDtype } from '../engine/index.js';
 import { nodesOf, segmentsOf, type ModelDescription } from '../models/index.js';
 import type { Freeze, TrainConfig } from './config.js';
 import { TrainInputError } from './errors.js';
@@ -38,6 +39,11 @@ export interface MemoryChoice {
 /** The optimizer as the memory model sees it. */
 export function optimizerModel(config: Pick<TrainConfig, 'optimizer' | 'momentum'>): OptimizerModel {
   return config.optimizer === 'sgd' ? sgd({ momentum: config.momentum }) : ADAM;
+}
+
+/** Adam's moment dtype under a plan. */
+export function momentDtypeOf(plan: MemoryPlan): MomentDtype {
+  return plan.moments === 'bf16' ? 'bfloat16' : 'float32';
 }
 
 /** Leading segments that --freeze leaves without trainable parameters (as applyFreeze freezes them). */
@@ -69,7 +75,13 @@ export function describePeak(p: PlanPrediction): string {
 export function chooseMemoryPlan(
   config: Pick<
     TrainConfig,
-    'memoryPlan' | 'memoryBudgetBytes' | 'batchSize' | 'freeze' | 'optimizer' | 'momentum'
+    | 'memoryPlan'
+    | 'memoryBudgetBytes'
+    | 'allowBf16Moments'
+    | 'batchSize'
+    | 'freeze'
+    | 'optimizer'
+    | 'momentum'
   >,
   description: ModelDescription,
 ): MemoryChoice {
@@ -77,7 +89,12 @@ export function chooseMemoryPlan(
     batchSize: config.batchSize,
     optimizer: optimizerModel(config),
     frozenSegments: frozenSegments(description, config.freeze),
+    allowBf16Moments: config.allowBf16Moments,
   };
+  if (config.memoryPlan.moments === 'bf16' && config.optimizer === 'sgd')
+    throw new TrainInputError(
+      "--memory-plan moments=bf16 keeps Adam's two moments in bfloat16, but --optimizer sgd has none: use --optimizer adam or adamw, or leave moments out",
+    );
   if (config.memoryPlan.microbatch > config.batchSize)
     throw new TrainInputError(
       `--memory-plan microbatch=${config.memoryPlan.microbatch} asks for more micro-batches than the batch of ${config.batchSize} images; lower it or raise --batch`,

@@ -5,6 +5,7 @@ import { F, noGrad, tidy } from '../engine/index.js';
 import type { Module } from '../nn/index.js';
 import { createLoader } from '../data/index.js';
 import { batchTensors } from './batch.js';
+import { batchLayout, type MemoryFormat } from './memory-format.js';
 
 export interface Prediction {
   path: string;
@@ -16,7 +17,8 @@ export interface Prediction {
 
 export interface PredictOptions {
   inputSize: number;
-  channelsLast: boolean;
+  /** The run's (runMemoryFormat). */
+  memoryFormat: MemoryFormat;
   batchSize: number;
   /** Called after each batch with the images done so far (read or skipped). */
   onProgress?: (done: number) => void;
@@ -32,7 +34,7 @@ export async function predictImages(
     {
       batchSize: options.batchSize,
       inputSize: options.inputSize,
-      layout: options.channelsLast ? 'nhwc' : 'nchw',
+      layout: batchLayout(options.memoryFormat),
       onWarning: () => undefined, // reported in the result instead
     },
   );
@@ -43,7 +45,7 @@ export async function predictImages(
     let done = 0;
     for await (const batch of loader.epoch(0)) {
       const probabilities = noGrad(() =>
-        tidy(() => F.softmax(model.forward(batchTensors(batch, options.channelsLast).x), 1).toFloat32Array()),
+        tidy(() => F.softmax(model.forward(batchTensors(batch, options.memoryFormat).x), 1).toFloat32Array()),
       );
       const classes = probabilities.length / batch.labels.length;
       batch.indices.forEach((index, i) => {

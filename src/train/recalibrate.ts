@@ -6,6 +6,7 @@ import { tidy, noGrad } from '../engine/index.js';
 import { BatchNormalization, type Module } from '../nn/index.js';
 import type { Batch } from '../data/index.js';
 import { batchTensors } from './batch.js';
+import type { MemoryFormat } from './memory-format.js';
 
 export interface Recalibration {
   layers: number;
@@ -19,7 +20,7 @@ export interface Recalibration {
 export async function recalibrateBatchNorm(
   model: Module,
   batches: AsyncIterable<Batch>,
-  { channelsLast = false } = {},
+  { memoryFormat = 'nchw' as MemoryFormat } = {},
 ): Promise<Recalibration> {
   const layers = model
     .namedModules()
@@ -37,7 +38,7 @@ export async function recalibrateBatchNorm(
       for (const layer of layers) layer.recalibrationMomentum = 1 - n / (images + n);
       noGrad(() =>
         tidy(() => {
-          model.forward(batchTensors(batch, channelsLast).x);
+          model.forward(batchTensors(batch, memoryFormat).x);
         }),
       );
       images += n;

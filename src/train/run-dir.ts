@@ -5,7 +5,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { removeStaleTemporaries, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import type { ModelDescription } from '../models/description.js';
-import type { TrainConfig } from './config.js';
+import { upgradeTrainConfig, type LegacyTrainConfig, type TrainConfig } from './config.js';
+import type { MemoryFormat, MemoryFormatChoice } from './memory-format.js';
 import type { EpochRecord } from '../measure/index.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
 import type { RunMemory } from './memory-choice.js';
@@ -47,6 +48,8 @@ export interface RunRecord {
   summary?: RunSummary;
   /** The memory plan used, its predicted peak and (after an epoch) the measured one. */
   memory?: RunMemory;
+  /** The memory format the latest session trained in and how it was chosen (absent in older runs). */
+  memoryFormat?: MemoryFormatChoice;
   /** Per-class test accuracy and the confusion matrix, once finished. */
   test?: { perClassAccuracy: number[]; confusion: number[][] };
 }
@@ -67,9 +70,12 @@ export class RunDir {
     return path.join(this.dir, 'split.json');
   }
 
+  /** The record, its configuration as today's TrainConfig (older runs' channelsLast read as memoryFormat). */
   async read(): Promise<RunRecord | null> {
     try {
-      return JSON.parse(await readFile(this.runJson, 'utf8')) as RunRecord;
+      const record = JSON.parse(await readFile(this.runJson, 'utf8')) as RunRecord;
+      if (typeof record.config !== 'object' || record.config === null) return record;
+      return { ...record, config: upgradeTrainConfig(record.config as LegacyTrainConfig) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new TrainInputError(
@@ -118,6 +124,15 @@ export class RunDir {
   async writeModel(description: ModelDescription): Promise<void> {
     await writeJsonAtomic(path.join(this.dir, 'model.json'), description);
   }
+}
+
+/**
+ * The format a run's model ran in, which eval and predict use too: what the run recorded, or, for a run
+ * older than the record, its configuration's (upgraded from channelsLast by RunDir.read).
+ */
+export function runMemoryFormat(record: RunRecord): MemoryFormat {
+  if (record.memoryFormat) return record.memoryFormat.format;
+  return record.config.memoryFormat === 'channels-last' ? 'channels-last' : 'nchw';
 }
 
 /**

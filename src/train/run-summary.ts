@@ -33,6 +33,15 @@ export interface RunSummary extends RunIdentity {
   skippedImages?: SkippedImages;
   memory: { peakTensorBytes: number; peakRssBytes: number; meanRssBytes: number; paperAvgMemBytes: number };
   time: { meanEpochS: number; totalS: number };
-  inference: { batchSize: number; batchMs: LatencyStats; imageMs: LatencyStats };
+  /**
+   * Inference latency of the training graph (BatchNorm as its own op) on random inputs; `folded`: the
+   * same with BatchNorm folded into the convolutions, as `eval` and `predict` run. Absent in older runs.
+   */
+  inference: {
+    batchSize: number;
+    batchMs: LatencyStats;
+    imageMs: LatencyStats;
+    folded?: { batchMs: LatencyStats; imageMs: LatencyStats };
+  };
   history: EpochRecord[];
 }

@@ -3,11 +3,9 @@
 import { F, tidy, noGrad, randn, type Optimizer, type Tensor } from '../engine/index.js';
 import { measureLatency, latencyStats } from '../measure/index.js';
 import type { LatencyStats } from '../measure/index.js';
+import { inPrecision, type Precision } from './precision.js';
+import { tensorFormat, type MemoryFormat } from './memory-format.js';
 
-/**
- * Forward, cross-entropy on logits, backward and the optimizer update, in one tidy() scope.
- * Returns the batch's mean loss and how many predictions were right.
- */
 export interface StepResult {
   /** The batch's mean loss. */
   loss: number;
@@ -15,15 +13,22 @@ export interface StepResult {
   correct: number;
 }
 
+/**
+ * Forward and cross-entropy on logits (in the precision: ./precision.ts), backward and the optimizer
+ * update, in one tidy() scope. Returns the batch's mean loss and how many predictions were right.
+ */
 export function trainStep(
   model: { forward(x: Tensor): Tensor },
   optimizer: Optimizer,
   x: Tensor,
   y: Tensor,
+  precision: Precision = 'fp32',
 ): StepResult {
   return tidy(() => {
-    const logits = model.forward(x);
-    const loss = F.crossEntropy(logits, y);
+    const { logits, loss } = inPrecision(precision, () => {
+      const logits = model.forward(x);
+      return { logits, loss: F.crossEntropy(logits, y) };
+    });
     optimizer.zeroGrad();
     loss.backward();
     optimizer.update();
@@ -37,18 +42,25 @@ export interface InferenceLatency {
   imageMs: LatencyStats;
 }
 
+/** The training graph's inference latency and, beside it, its BatchNorm-folded copy's (run.json's `inference`). */
+export interface RunInferenceLatency extends InferenceLatency {
+  /** The model as `eval` and `predict` run it: BatchNorm folded into the convolutions (inferenceCopy). */
+  folded: Omit<InferenceLatency, 'batchSize'>;
+}
+
+type Inferring = { forward(x: Tensor): Tensor; eval(): unknown };
+
 /** Inference latency on random inputs of the model's size: per batch of 16 and per single image. */
 export function measureInference(
-  model: { forward(x: Tensor): Tensor; eval(): unknown },
+  model: Inferring,
   inputSize: number,
-  { channelsLast = false, iterations = 20 } = {},
+  { memoryFormat = 'nchw' as MemoryFormat, iterations = 20 } = {},
 ): InferenceLatency {
   model.eval();
   const timeFor = (n: number) =>
     noGrad(() =>
       tidy(() => {
-        let x = randn([n, 3, inputSize, inputSize]);
-        if (channelsLast) x = x.contiguous('channels_last');
+        const x = randn([n, 3, inputSize, inputSize]).contiguous(tensorFormat(memoryFormat));
         return latencyStats(
           measureLatency(() => tidy(() => model.forward(x).sum().item()), { warmup: 3, iterations }),
         );
@@ -56,4 +68,18 @@ export function measureInference(
     );
   const batchSize = 16;
   return { batchSize, batchMs: timeFor(batchSize), imageMs: timeFor(1) };
+}
+
+/**
+ * measureInference of the training graph (BatchNorm unfolded: batchMs, imageMs, as runs always
+ * recorded) and then of its inference copy (`folded`), on the same settings.
+ */
+export function measureRunInference(
+  graphs: { training: Inferring; folded: Inferring },
+  inputSize: number,
+  options: { memoryFormat?: MemoryFormat; iterations?: number } = {},
+): RunInferenceLatency {
+  const training = measureInference(graphs.training, inputSize, options);
+  const { batchMs, imageMs } = measureInference(graphs.folded, inputSize, options);
+  return { ...training, folded: { batchMs, imageMs } };
 }

@@ -6,6 +6,7 @@ import {
   Adam,
   AdamW,
   SGD,
+  bf16Support,
   tidy,
   manualSeed,
   setNumThreads,
@@ -17,6 +18,7 @@ import {
 import { saveWeights } from '../nn/index.js';
 import { buildModel, type DescribedModel } from '../models/build.js';
 import type { ModelDescription } from '../models/description.js';
+import { inferenceCopy } from '../models/inference-copy.js';
 import {
   createLoaders,
   openDataset,
@@ -26,17 +28,20 @@ import {
   type ImageDataset,
 } from '../data/index.js';
 import { EpochMeter, epochRecordFields, type EpochMeasurement, type EpochRecord } from '../measure/index.js';
-import { learningRateAt, type TrainConfig } from './config.js';
+import { learningRateAt, upgradeTrainConfig, type TrainConfig } from './config.js';
 import { prepareRun, type PreparedRun } from './prepare.js';
 import { RUN_FORMAT, isFinished, type RunRecord } from './run-dir.js';
 import { saveCheckpoint, loadCheckpoint, checkpointExists, type Progress } from './checkpoint.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { recalibrateBatchNorm, type Recalibration } from './recalibrate.js';
 import { batchTensors } from './batch.js';
-import { measureInference, type InferenceLatency } from './step.js';
+import { measureRunInference, type RunInferenceLatency } from './step.js';
 import { planStep } from './blockwise-step.js';
-import type { MemoryChoice } from './memory-choice.js';
+import { momentDtypeOf, type MemoryChoice } from './memory-choice.js';
+import type { MemoryPlan } from '../analysis/memory-plan.js';
 import { initFromRun, applyFreeze } from './transfer.js';
+import { batchLayout, type MemoryFormatChoice } from './memory-format.js';
+import { chooseMemoryFormat } from './memory-format-choice.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
 
 export interface BatchProgress {
@@ -66,6 +71,8 @@ export interface TrainEvents {
   phase?(text: string): void;
   /** The memory plan the run uses and its prediction, before the first epoch. */
   memoryPlan?(choice: MemoryChoice): void;
+  /** The memory format the run trains in and how it was chosen, before the first epoch. */
+  memoryFormat?(choice: MemoryFormatChoice): void;
 }
 
 export interface TrainOptions {
@@ -84,21 +91,35 @@ export interface TrainResult {
   test: Evaluation | null;
 }
 
+/** A prepared run and the memory format it trains in. */
+type ReadyRun = PreparedRun & { memoryFormat: MemoryFormatChoice };
+
+/** `given` may be an older version's configuration (channelsLast instead of memoryFormat). */
 export async function train(
-  config: TrainConfig,
+  given: TrainConfig,
   outDir: string,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
+  const config = upgradeTrainConfig(given);
   const prepared = await prepareRun(config, outDir, options);
-  setNumThreads(config.threads ?? os.availableParallelism());
+  const threads = config.threads ?? os.availableParallelism();
+  setNumThreads(threads);
+  // Before seeding: measuring the formats builds and steps a model, drawing random numbers.
+  const memoryFormat = chooseMemoryFormat(config.memoryFormat, {
+    description: prepared.description,
+    batchSize: config.batchSize,
+    threads,
+    precision: config.precision,
+    plan: prepared.memory.plan,
+  });
   manualSeed(config.seed);
   const model = buildModel(prepared.description);
   let optimizer: Optimizer | null = null;
   try {
     if (prepared.initFrom) await initFromRun(model, config.initFrom!, { keepHead: config.keepHead });
     applyFreeze(model, config.freeze);
-    optimizer = createOptimizer(config, model);
-    return await runEpochs(config, prepared, model, optimizer, options);
+    optimizer = createOptimizer(config, model, prepared.memory.plan);
+    return await runEpochs(config, { ...prepared, memoryFormat }, model, optimizer, options);
   } finally {
     optimizer?.dispose();
     model.dispose();
@@ -106,17 +127,17 @@ export async function train(
   }
 }
 
-function createOptimizer(config: TrainConfig, model: DescribedModel): Optimizer {
+function createOptimizer(config: TrainConfig, model: DescribedModel, plan: MemoryPlan): Optimizer {
   const parameters = model.trainableParameters();
   const common = { learningRate: config.learningRate, weightDecay: config.weightDecay };
   if (config.optimizer === 'sgd') return new SGD(parameters, { ...common, momentum: config.momentum });
-  if (config.optimizer === 'adamw') return new AdamW(parameters, common);
-  return new Adam(parameters, common);
+  const adam = { ...common, momentDtype: momentDtypeOf(plan), roundingSeed: config.seed };
+  return config.optimizer === 'adamw' ? new AdamW(parameters, adam) : new Adam(parameters, adam);
 }
 
 async function runEpochs(
   config: TrainConfig,
-  prepared: PreparedRun,
+  prepared: ReadyRun,
   model: DescribedModel,
   optimizer: Optimizer,
   options: TrainOptions,
@@ -161,6 +182,7 @@ async function runEpochs(
   record.identity = options.identity ?? record.identity ?? identityOf(config);
   record.status = 'running';
   record.memory = { ...prepared.memory.record, ...pickMeasured(record.memory) };
+  record.memoryFormat = prepared.memoryFormat;
   await runDir.writeModel(description);
   await runDir.writeRecord(record);
 
@@ -174,7 +196,7 @@ async function runEpochs(
   const loaders = await createLoaders(dataset, {
     batchSize: config.batchSize,
     inputSize: config.inputSize,
-    layout: config.channelsLast ? 'nhwc' : 'nchw',
+    layout: batchLayout(prepared.memoryFormat.format),
     augment: config.augment,
     seed: config.seed,
     cache: config.cacheImages,
@@ -202,7 +224,7 @@ async function runEpochs(
 
 async function trainAndTest(
   config: TrainConfig,
-  prepared: PreparedRun,
+  prepared: ReadyRun,
   record: RunRecord,
   dataset: ImageDataset,
   model: DescribedModel,
@@ -213,6 +235,7 @@ async function trainAndTest(
   events: TrainEvents | undefined,
 ): Promise<TrainResult> {
   const { runDir } = prepared;
+  const memoryFormat = prepared.memoryFormat.format;
   let progress = initial;
   const classes = dataset.classNames.length;
   events?.start?.({
@@ -226,12 +249,13 @@ async function trainAndTest(
     batchesPerEpoch: loaders.train.batchesPerEpoch,
   });
   events?.memoryPlan?.(prepared.memory);
+  events?.memoryFormat?.(prepared.memoryFormat);
 
   for (let epoch = progress.epochsDone; epoch < config.epochs && !progress.stopped; epoch++) {
     optimizer.learningRate = learningRateAt(config, epoch);
     const { loss, accuracy, measurement } = await trainEpoch(
       config,
-      prepared.memory,
+      prepared,
       model,
       optimizer,
       loaders,
@@ -240,7 +264,7 @@ async function trainAndTest(
       events,
     );
     events?.phase?.('validating');
-    const val = await evaluate(model, loaders.val, classes, { channelsLast: config.channelsLast });
+    const val = await evaluate(model, loaders.val, classes, { memoryFormat });
     const epochRecord: EpochRecord = {
       epoch: epoch + 1,
       loss,
@@ -264,20 +288,22 @@ async function trainAndTest(
   let recalibration: Recalibration | null = null;
   if (config.recalibrateBatchNorm) {
     events?.phase?.('re-estimating BatchNorm statistics');
-    recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), {
-      channelsLast: config.channelsLast,
-    });
+    recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), { memoryFormat });
   }
   events?.phase?.('testing');
   const test =
-    dataset.splits.test.length > 0
-      ? await evaluate(model, loaders.test, classes, { channelsLast: config.channelsLast })
-      : null;
+    dataset.splits.test.length > 0 ? await evaluate(model, loaders.test, classes, { memoryFormat }) : null;
   events?.phase?.('measuring inference latency');
-  const inference = measureInference(model, config.inputSize, {
-    channelsLast: config.channelsLast,
-    iterations: config.latencyIterations,
-  });
+  const folded = inferenceCopy(model).model;
+  let inference: RunInferenceLatency;
+  try {
+    inference = measureRunInference({ training: model, folded }, config.inputSize, {
+      memoryFormat,
+      iterations: config.latencyIterations,
+    });
+  } finally {
+    folded.dispose();
+  }
   await saveWeights(model, runDir.weights, {
     model: config.model,
     classes: JSON.stringify(dataset.classNames),
@@ -297,7 +323,7 @@ async function trainAndTest(
 
 async function trainEpoch(
   config: TrainConfig,
-  memory: MemoryChoice,
+  { memory, memoryFormat }: ReadyRun,
   model: DescribedModel,
   optimizer: Optimizer,
   loaders: LoaderSet,
@@ -315,8 +341,8 @@ async function trainEpoch(
   const started = performance.now();
   for await (const batch of loaders.train.epoch(epoch)) {
     const step = tidy(() => {
-      const { x, y } = batchTensors(batch, config.channelsLast);
-      return planStep(model, optimizer, x, y, memory.plan);
+      const { x, y } = batchTensors(batch, memoryFormat.format);
+      return planStep(model, optimizer, x, y, memory.plan, config.precision);
     });
     const n = batch.labels.length;
     lossSum += step.loss * n;
@@ -362,7 +388,7 @@ function summarize(
   record: RunRecord,
   history: EpochRecord[],
   test: Evaluation | null,
-  inference: InferenceLatency,
+  inference: RunInferenceLatency,
 ): RunSummary {
   const last = history[history.length - 1];
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -410,6 +436,7 @@ function machineInfo(): Record<string, unknown> {
     libtorch: info.libtorch.version,
     blas: info.blas.kind,
     cpuCapability: info.cpuCapability,
+    bf16Instructions: bf16Support(),
     threads: info.threads,
   };
 }

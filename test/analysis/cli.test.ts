@@ -46,6 +46,35 @@ describe('pareto-edge summary', () => {
     assert.deepEqual(s.layers.at(-1).outputShape, [101]);
   });
 
+  it('lists bfloat16-moment plans with --memory-plans only when --allow-bf16-moments is given', async () => {
+    const plans = async (
+      ...extra: string[]
+    ): Promise<{ plan: string; parts: { optimizerStateBytes: number } }[]> =>
+      JSON.parse(
+        (
+          await run(process.execPath, [
+            cli,
+            'summary',
+            'xception-mini',
+            '--input',
+            '64',
+            '--batch',
+            '4',
+            '--memory-plans',
+            '--json',
+            ...extra,
+          ])
+        ).stdout,
+      );
+    const without = await plans();
+    assert.ok(without.every((p) => !p.plan.includes('moments=bf16')));
+    const allowed = await plans('--allow-bf16-moments');
+    const bf16 = allowed.filter((p) => p.plan.endsWith(',moments=bf16'));
+    assert.equal(bf16.length, without.length);
+    const state = (p: { parts: { optimizerStateBytes: number } }) => p.parts.optimizerStateBytes;
+    assert.ok(bf16.every((p) => 2 * state(p) === state(without[0]!)));
+  });
+
   it('prints a Keras-like table', async () => {
     const { stdout } = await run(process.execPath, [
       cli,

@@ -23,16 +23,21 @@ describe('parseMemoryPlan', () => {
       checkpoint: 'blocks',
       microbatch: 4,
       optimizer: 'after-backward',
+      moments: 'fp32',
     });
-    const plan = { checkpoint: 'blocks', microbatch: 2, optimizer: 'in-backward' } as const;
-    assert.deepEqual(parseMemoryPlan(formatMemoryPlan(plan)), plan);
+    for (const moments of ['fp32', 'bf16'] as const) {
+      const plan = { checkpoint: 'blocks', microbatch: 2, optimizer: 'in-backward', moments } as const;
+      assert.deepEqual(parseMemoryPlan(formatMemoryPlan(plan)), plan);
+    }
+    assert.equal(parseMemoryPlan('moments=bf16').moments, 'bf16');
   });
   for (const [text, names] of [
     ['checkpoint=layers', 'none, blocks'],
     ['microbatch=0', 'whole number >= 1'],
     ['microbatch=2.5', 'whole number >= 1'],
     ['optimizer=sometimes', 'after-backward, in-backward'],
-    ['speed=fast', 'checkpoint, microbatch, optimizer'],
+    ['moments=fp16', 'fp32, bf16'],
+    ['speed=fast', 'checkpoint, microbatch, optimizer, moments'],
     ['checkpoint', 'key=value'],
     ['checkpoint=blocks,checkpoint=none', 'twice'],
   ])
@@ -100,5 +105,29 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
   it('refuses more micro-batches than images', () => {
     const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryPlan: parseMemoryPlan('microbatch=16') };
     assert.throws(() => chooseMemoryPlan(config, description), /more micro-batches than the batch of 8/);
+  });
+
+  it('bfloat16 moments halve the predicted state, and a budget chooses them only when allowed', () => {
+    const ordinary = predictPlan(description, DEFAULT_MEMORY_PLAN, options);
+    const halved = predictPlan(description, parseMemoryPlan('moments=bf16'), options);
+    assert.equal(halved.parts.optimizerStateBytes * 2, ordinary.parts.optimizerStateBytes);
+    assert.equal(halved.relativeStepTime, ordinary.relativeStepTime);
+    // A budget that, without re-running blocks, only bfloat16 moments fit.
+    const budget = budgetFor(halved.peakBytes);
+    assert.ok(budget < budgetFor(ordinary.peakBytes));
+    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budget };
+    assert.equal(chooseMemoryPlan(config, description).plan.moments, 'fp32');
+    const allowed = chooseMemoryPlan({ ...config, allowBf16Moments: true }, description).plan;
+    assert.deepEqual([allowed.moments, allowed.checkpoint, allowed.microbatch], ['bf16', 'none', 1]);
+    // Where float32 moments fit, they are kept even when bfloat16 ones are allowed.
+    const roomy = { ...config, memoryBudgetBytes: budgetFor(largest), allowBf16Moments: true };
+    assert.equal(chooseMemoryPlan(roomy, description).plan.moments, 'fp32');
+    // SGD has no moments: never a bfloat16-moments candidate, and refused when asked for.
+    const sgd = { ...config, optimizer: 'sgd', allowBf16Moments: true } as const;
+    assert.equal(chooseMemoryPlan(sgd, description).plan.moments, 'fp32');
+    assert.throws(
+      () => chooseMemoryPlan({ ...sgd, memoryBudgetBytes: null, memoryPlan: halved.plan }, description),
+      /moments=bf16 keeps Adam's two moments in bfloat16, but --optimizer sgd has none/,
+    );
   });
 });

@@ -20,7 +20,7 @@ import { describeModel } from '../../src/zoo/registry.js';
 import { candidatePlans, formatMemoryPlan, predictPlan, type MemoryPlan } from '../../src/analysis/index.js';
 import { planStep } from '../../src/train/blockwise-step.js';
 import { applyFreeze } from '../../src/train/transfer.js';
-import { frozenSegments } from '../../src/train/memory-choice.js';
+import { frozenSegments, momentDtypeOf } from '../../src/train/memory-choice.js';
 import type { Freeze } from '../../src/train/config.js';
 
 const MAX_ERROR = 0.1;
@@ -36,7 +36,7 @@ function measure(name: string, size: number, batch: number, plan: MemoryPlan, fr
   emptyCache();
   const model = buildModel(description);
   applyFreeze(model, freeze);
-  const optimizer = new Adam(model.trainableParameters());
+  const optimizer = new Adam(model.trainableParameters(), { momentDtype: momentDtypeOf(plan) });
   const x = keep(tidy(() => randn([batch, 3, size, size])));
   const y = keep(randint(0, CLASSES, [batch]));
   try {
@@ -91,3 +91,8 @@ check('mobilenet-v2-fire', 48, 4, 'none', few(4));
 const sparse = candidatePlans(4).filter((p) => p.microbatch === 1);
 check('mobilenet-v2', 48, 4, 'backbone', sparse);
 check('efficientnet-v2-b0', 48, 4, { lastBlocks: 3 }, sparse);
+// bfloat16 moments: half the state, and the float32 temporaries of their update.
+const bf16Moments = (batch: number) =>
+  candidatePlans(batch, { bf16Moments: true }).filter((p) => p.moments === 'bf16' && p.microbatch === 1);
+check('xception-mini', 64, 8, 'none', bf16Moments(8));
+check('mobilenet-v2', 32, 4, 'none', bf16Moments(4));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { bf16Support } from '../../src/engine/cpu-features.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/pareto-edge.js');
 
@@ -23,4 +24,16 @@ test('doctor with OMP_NUM_THREADS=1 on a multi-core machine names the problem an
   });
   assert.match(out, /threads\s+1 of/);
   if (Number(/of (\d+)/.exec(out)?.[1]) > 1) assert.match(out, /fix: unset OMP_NUM_THREADS/);
+});
+
+test('doctor reports the CPU’s bfloat16 instructions, which decide what --precision auto means', () => {
+  const report = JSON.parse(execFileSync(process.execPath, [cli, 'doctor', '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(report.cpu.bf16, bf16Support());
+  const text = execFileSync(process.execPath, [cli, 'doctor'], { encoding: 'utf8' });
+  assert.match(
+    text,
+    bf16Support().length > 0
+      ? new RegExp(`bfloat16\\s+${bf16Support().join(', ')} \\(--precision bf16 available\\)`)
+      : /bfloat16\s+no instructions \(--precision bf16 refused, auto means fp32\)/,
+  );
 });

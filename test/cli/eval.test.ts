@@ -1,4 +1,5 @@
-// `pareto-edge eval RUN` as a user runs it after `train`: the test split by default, --recalibrate-bn,
+// `pareto-edge eval RUN` as a user runs it after `train`: the test split by default with BatchNorm
+// folded (latency of both graphs, also in run.json), --recalibrate-bn,
 // and a clear error for a bad split; and `train --recalibrate-bn`, whose saved weights carry the
 // re-estimated statistics.
 import { test } from 'node:test';
@@ -19,6 +20,12 @@ test('eval reports a run on its test split, and with --recalibrate-bn re-estimat
     assert.equal(result.split, 'test');
     assert.equal(result.images, 20);
     assert.equal(result.recalibration, null);
+    assert.ok(result.foldedBatchNorms > 0, 'evaluated with BatchNorm folded into the convolutions');
+    for (const latency of [result.latency, result.latency.folded])
+      assert.ok(latency.batchMs.median > 0 && latency.imageMs.median > 0);
+    const { summary } = JSON.parse(await readFile(path.join(run, 'run.json'), 'utf8'));
+    assert.ok(summary.inference.folded.batchMs.median > 0, 'run.json has the folded latency beside');
+    assert.ok(summary.inference.batchMs.median > 0, 'the training graph latency');
     const counted = result.confusion.flat().reduce((a: number, b: number) => a + b, 0);
     assert.equal(counted, 20, 'the confusion matrix counts every test image');
 

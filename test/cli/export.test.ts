@@ -24,11 +24,14 @@ test('export writes an ONNX model that eval --onnx finds equal to the run; bad i
     assert.ok(result.onnx.maxLogitDelta <= 1e-4, `max |Δlogit| ${result.onnx.maxLogitDelta}`);
     assert.equal(result.onnx.accuracy, result.accuracy);
     assert.equal(result.onnx.latency.threads, 2);
-    for (const key of ['batch1', 'batch16'])
+    for (const key of ['batch1', 'batch16']) {
       assert.ok(result.onnx.latency.speedup[key] > 0 && result.onnx.latency.onnx[key].median > 0);
+      assert.ok(result.onnx.latency.foldedSpeedup[key] > 0 && result.onnx.latency.folded[key].median > 0);
+    }
     const text = runCli(['eval', run, '--onnx', out]);
     assert.match(text.stdout, /top-1 agreement 100\.00%/);
     assert.match(text.stdout, /latency at 2 threads, batch 1: .* \(\d+\.\d\dx\); batch 16: /);
+    assert.match(text.stdout, /and against BatchNorm folded, batch 1: .* \(\d+\.\d\dx\); batch 16: /);
 
     const bad = path.join(dir, 'bad.onnx');
     await writeFile(bad, 'not a model');

@@ -16,6 +16,7 @@ test("predict classifies folders, globs and files with the run's preprocessing a
     const result = JSON.parse(folder.stdout);
     assert.equal(result.images.length, 20);
     assert.deepEqual(result.skipped, []);
+    assert.ok(result.foldedBatchNorms > 0, 'classified with BatchNorm folded into the convolutions');
     for (const image of result.images) {
       const total = Object.values(image.probabilities as Record<string, number>).reduce((a, b) => a + b, 0);
       assert.ok(Math.abs(total - 1) < 1e-5, `probabilities sum to 1, got ${total}`);

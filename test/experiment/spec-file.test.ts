@@ -70,6 +70,16 @@ describe('readExperimentSpec', () => {
     });
   });
 
+  it('takes train.memoryFormat, reads the older channelsLast as it, and names the choices of a bad one', async () => {
+    const read = async (name: string, train: object) =>
+      (await readExperimentSpec(await specFile(name, { ...valid, train }))).train;
+    assert.deepEqual(await read('format.json', { memoryFormat: 'nchw' }), { memoryFormat: 'nchw' });
+    assert.deepEqual(await read('older-on.json', { channelsLast: true }), { memoryFormat: 'channels-last' });
+    assert.deepEqual(await read('older-off.json', { channelsLast: false }), { memoryFormat: 'nchw' });
+    const bad = await specFile('bad-format.json', { ...valid, train: { memoryFormat: 'nhwc' } });
+    assert.match(await rejection(bad), /train\.memoryFormat: .*"auto".*"nchw".*"channels-last"/);
+  });
+
   it('names a missing field and what it should hold', async () => {
     const message = await rejection(await specFile('missing.json', { datasets: valid.datasets }));
     assert.match(message, /models: missing, expected array/);

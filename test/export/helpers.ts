@@ -62,9 +62,9 @@ export async function testSplit(
  * where BatchNorm divides by sqrt(epsilon) and multiplies float32 rounding by ~32 layer after layer
  * (measured: |Δlogit| up to 2e-3 on MobileNetV2), which would test that chaos rather than the export.
  */
-export function seededModel(name: string, numClasses: number): DescribedModel {
+export function seededModel(name: string, numClasses: number, inputSize = INPUT): DescribedModel {
   manualSeed(7);
-  const model = buildModel(describeModel(name, { numClasses, inputSize: INPUT }));
+  const model = buildModel(describeModel(name, { numClasses, inputSize }));
   noGrad(() => {
     for (const [, module] of model.namedModules()) {
       if (!(module instanceof BatchNormalization)) continue;

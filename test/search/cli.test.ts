@@ -25,6 +25,10 @@ describe('pareto-edge search', () => {
         /no candidate of the mobilenet-v2 space meets the budgets.*cheapest/,
       ],
       [[...TINY, '--objective', 'speed'], /--objective must be epoch-time or latency/],
+      [
+        [...TINY, '--batch', '4', '--memory-plan', 'microbatch=8'],
+        /--memory-plan checkpoint=none,microbatch=8,optimizer=after-backward asks for more micro-batches than the batch of 4 images/,
+      ],
     ];
     for (const [args, message] of cases) {
       const out = path.join(root, 'bad');

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import type { RunExecutor } from '../../src/experiment/runner.js';
 import { resumeSearch, startSearch, type SearchRequest } from '../../src/search/session.js';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/train/index.js';
+import { formatMemoryPlan } from '../../src/analysis/index.js';
 import { getNumThreads, setNumThreads } from '../../src/engine/index.js';
 
 const REQUEST: SearchRequest = {
@@ -151,6 +152,33 @@ describe('search bookkeeping', () => {
       { execute: fakeExecutor([]) },
     );
     assert.equal(getNumThreads(), 1);
+  });
+
+  it("predicts memory under the trials' memory plan and trains every trial with it", async () => {
+    const plan = { checkpoint: 'blocks', microbatch: 1, optimizer: 'in-backward', moments: 'fp32' } as const;
+    const plans = new Set<string>();
+    const trainAll = fakeExecutor([]);
+    const request = { ...REQUEST, train: { ...REQUEST.train, memoryPlan: plan }, maxGenerations: 0 };
+    await startSearch(path.join(root, 'planned'), request, {
+      execute: async (run, events) => {
+        plans.add(formatMemoryPlan(run.config.memoryPlan));
+        return trainAll(run, events);
+      },
+    });
+    assert.deepEqual([...plans], ['checkpoint=blocks,microbatch=1,optimizer=in-backward']);
+    const peaks = (dir: string) =>
+      new Map(
+        (
+          JSON.parse(readFileSync(path.join(root, dir, 'search.json'), 'utf8')) as {
+            candidates: { hash: string; peakBytes: number }[];
+          }
+        ).candidates.map((c) => [c.hash, c.peakBytes]),
+      );
+    const ordinary = peaks('whole');
+    const planned = [...peaks('planned')].filter(([hash]) => ordinary.has(hash));
+    assert.ok(planned.length >= 3, `${planned.length} candidates in both searches`);
+    for (const [hash, peak] of planned)
+      assert.ok(peak < ordinary.get(hash)!, `${hash}: ${peak} under the plan, ${ordinary.get(hash)} without`);
   });
 
   it('refuses budgets no candidate meets before writing anything, naming the cheapest cost', async () => {

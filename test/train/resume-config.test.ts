@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSyntheticPcb } from '../../src/data/index.js';
 import { train, DEFAULT_TRAIN_CONFIG, TrainInputError, type TrainConfig } from '../../src/train/index.js';
+import { resumeMismatches } from '../../src/train/config.js';
 
 let dir = '';
 let base: TrainConfig;
@@ -89,4 +90,16 @@ test('--resume may change epochs, threads, workers, cache and latency iterations
   const record = await runJson(runDir);
   assert.equal(record.status, 'finished');
   assert.deepEqual(record.config, asked);
+});
+
+test('a memory plan saved before the moments part existed resumes as float32 moments, and only as them', () => {
+  const { moments, ...before } = DEFAULT_TRAIN_CONFIG.memoryPlan;
+  assert.equal(moments, 'fp32');
+  const saved = { ...base, memoryPlan: before } as TrainConfig;
+  assert.deepEqual(resumeMismatches(saved, base), []);
+  const bf16 = { ...base, memoryPlan: { ...base.memoryPlan, moments: 'bf16' as const } };
+  assert.deepEqual(
+    resumeMismatches(saved, bf16).map((m) => m.field),
+    ['memoryPlan'],
+  );
 });
