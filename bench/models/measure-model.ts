@@ -127,6 +127,9 @@ export async function measureModel(
     check: null,
   };
   const { train } = result;
+  // auto measures both formats in the first round, in this run, not a choice cached by an earlier
+  // run under other load; later rounds read it back, as later runs of `train` would.
+  const formatCache = path.join(dir, 'memory-format');
   const common = { input: o.input, steps: o.steps, classes: 2, threads: o.threads };
 
   const pytorch = (series: Series, request: Omit<PeerRequest, 'description' | 'steps' | 'threads'>) => {
@@ -154,10 +157,14 @@ export async function measureModel(
   for (let round = 0; round < o.rounds; round++) {
     const [first] = result.infer;
     const def = oursTimed('pareto-edge default', [train.default, first.folded, first.unfolded], () =>
-      benchModel(name, { ...common, batch: o.batch, memoryFormat: 'auto', precision: 'fp32' }),
+      benchModel(
+        name,
+        { ...common, batch: o.batch, memoryFormat: 'auto', precision: 'fp32' },
+        { cacheDir: formatCache },
+      ),
     );
     if (def) {
-      result.memoryFormat = def.r.memoryFormat;
+      result.memoryFormat ??= def.r.memoryFormat; // round 1 measured it; later rounds read it back
       add(train.default, def.r.train.stepMs.median, def.peakBytes);
       add(first.folded, def.r.infer.folded.batchMs.median);
       add(first.unfolded, def.r.infer.batchMs.median);
