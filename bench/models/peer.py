@@ -1,10 +1,14 @@
-"""PyTorch peer of bench/models: the training step of a pareto-edge model description, timed, with its
-allocator peak.
+"""PyTorch peer of bench/models: the training step or the inference of a pareto-edge model description,
+timed, with its allocator peak.
 
 Run by bench/models/run.ts with Debian's /usr/bin/python3 (python3-torch, the libtorch the addon links),
-one process per round. The network is built from the same JSON description by torch_model.py. A step is
-what pareto-edge's `benchModel()` (src/cli/bench.ts) times: forward, cross-entropy, backward, Adam
-(Keras' epsilon 1e-7), gradients freed (set to None) each step, 3 warm-up steps first.
+one process per measurement and round. The network is built from the same JSON description by
+torch_model.py. A training step is what pareto-edge's `benchModel()` (src/train/bench-model.ts) times:
+forward, cross-entropy, backward, Adam (Keras' epsilon 1e-7), gradients freed (set to None) each step,
+3 warm-up steps first. --precision bf16 runs the forward and the loss under
+torch.autocast('cpu', dtype=torch.bfloat16) and backward outside it, as PyTorch's documentation does.
+--mode infer times what benchModel's inference times: eval mode, no gradients, forward and a sum.
+An op PyTorch cannot run (1.13 has no bfloat16 backward for ReLU6) is reported as {"error": message}.
 
 Peak memory: with --shim (the LD_PRELOAD library built from test/analysis/calibration/memalign_peak.c,
 which counts the bytes libtorch's CPU allocator holds through posix_memalign, as the addon's counting
@@ -76,6 +80,8 @@ def main():
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--mode", choices=["train", "infer"], default="train")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     parser.add_argument("--channels-last", action="store_true")
     parser.add_argument("--shim", help="the memalign_peak.so preloaded into this process")
     parser.add_argument("--check", help="safetensors with weights, __input and __logits")
@@ -94,29 +100,39 @@ def main():
     torch.manual_seed(0)
     model = build(description)
     fmt = torch.channels_last if args.channels_last else torch.contiguous_format
-    model = model.to(memory_format=fmt).train()
+    model = model.to(memory_format=fmt).train(args.mode == "train")
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     size = description["input"]["height"]
     x = torch.randn(args.batch, 3, size, size).contiguous(memory_format=fmt)
     y = torch.randint(0, description["numClasses"], (args.batch,))
 
-    def step():
+    def train_step():
         optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+            loss = F.cross_entropy(model(x), y)
         loss.backward()
         optimizer.step()
         return loss.item()
 
+    def infer():
+        with torch.no_grad():
+            return model(x).sum().item()
+
+    step = train_step if args.mode == "train" else infer
     hwm_reset = reset_vm_hwm()
     if shim:
         shim.memalign_reset_peak()
-    for _ in range(args.warmup):
-        step()
     times = []
-    for _ in range(args.steps):
-        start = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - start) * 1000)
+    try:
+        for _ in range(args.warmup):
+            step()
+        for _ in range(args.steps):
+            start = time.perf_counter()
+            step()
+            times.append((time.perf_counter() - start) * 1000)
+    except RuntimeError as error:
+        print(json.dumps({"error": str(error).splitlines()[0], "torch": torch.__version__}), flush=True)
+        return
     result = {
         "steps_ms": times,
         "peakBytes": shim.memalign_peak() - baseline if shim else None,
