@@ -48,8 +48,8 @@ export const activationDefinition: LayerDefinition<ActivationLayer> = {
   // (swish) save their input.
   ops: {
     relu: { ...KEEPS_NOTHING, output: true },
-    relu6: { ...KEEPS_NOTHING, input: true },
-    swish: { ...KEEPS_NOTHING, input: true },
+    relu6: { ...KEEPS_NOTHING, input: true, channelsLast: { backwardWorkspace: 0.5 } },
+    swish: { ...KEEPS_NOTHING, input: true, channelsLast: { backwardWorkspace: 0.5 } },
     sigmoid: { ...KEEPS_NOTHING, output: true },
   },
 };

@@ -179,6 +179,8 @@ export const conv2dDefinition: LayerDefinition<Conv2DLayer> = {
       backwardWorkspace: 1,
       forwardWeightWorkspace: 1,
       backwardWeightWorkspace: 2,
+      autocast: 'bfloat16',
+      channelsLast: { backwardWeightWorkspace: 3 },
     },
   },
 };
