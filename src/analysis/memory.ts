@@ -205,6 +205,7 @@ function resolveRules(
       ...base,
       ...(format === 'channels-last' ? base.channelsLast : {}),
       ...(precision === 'bf16' ? base.bfloat16 : {}),
+      ...(format === 'channels-last' && precision === 'bf16' ? base.channelsLastBfloat16 : {}),
     };
   for (const [kind, rule] of Object.entries(overrides) as [OpKind, Partial<KeepRule>][]) {
     const base = rules[kind];
@@ -318,7 +319,8 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     const factor = phase === 'forward' ? rule.forwardWorkspace : rule.backwardWorkspace;
     const weightFactor = phase === 'forward' ? rule.forwardWeightWorkspace : rule.backwardWeightWorkspace;
     const activations = op.inputs.reduce((s, t) => s + bytesOf(t), 0) + bytesOf(op.output);
-    return factor * activations + weightFactor * op.trainableParams * BYTES;
+    const perChannel = phase === 'backward' ? rule.backwardBytesPerChannel * op.channels : 0;
+    return factor * activations + weightFactor * op.trainableParams * BYTES + perChannel;
   };
 
   // ---- forward ----

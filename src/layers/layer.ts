@@ -85,6 +85,8 @@ export interface KeepRule extends KeepRuleValues {
   channelsLast?: Partial<KeepRuleValues>;
   /** What differs under bfloat16 autocast (measured per op: docs/memory.md). */
   bfloat16?: Partial<KeepRuleValues>;
+  /** What differs under bfloat16 autocast with channels-last activations, applied after both above. */
+  channelsLastBfloat16?: Partial<KeepRuleValues>;
 }
 
 /** The numbers and switches of a keep rule (what a memory format or precision may change). */
@@ -105,6 +107,8 @@ export interface KeepRuleValues {
   forwardWeightWorkspace: number;
   /** Temporary bytes in its backward, as a multiple of its parameters' float32 bytes (fresh weight gradients before they are accumulated). */
   backwardWeightWorkspace: number;
+  /** Temporary bytes in its backward per output channel, whatever the batch. */
+  backwardBytesPerChannel: number;
   /** Its backward hands the incoming gradient to its inputs without allocating (add, concat, view). */
   gradientPassThrough: boolean;
 }
@@ -119,6 +123,7 @@ export const KEEPS_NOTHING: KeepRule = {
   backwardWorkspace: 0,
   forwardWeightWorkspace: 0,
   backwardWeightWorkspace: 0,
+  backwardBytesPerChannel: 0,
   gradientPassThrough: false,
   autocast: 'input',
 };
