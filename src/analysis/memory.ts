@@ -229,11 +229,7 @@ export function elementBytes(graph: OpGraph, precision: ComputePrecision = 'fp32
   for (const op of graph.ops) {
     const rule = LIBTORCH_KEEP_RULES[op.kind];
     bytes[op.output] =
-      rule.autocast === 'bfloat16'
-        ? BFLOAT16_BYTES
-        : rule.autocast === 'float32'
-          ? BYTES
-          : Math.max(...op.inputs.map((t) => bytes[t]!));
+      rule.autocast === 'bfloat16' ? BFLOAT16_BYTES : Math.max(...op.inputs.map((t) => bytes[t]!));
   }
   return bytes;
 }

@@ -77,10 +77,10 @@ export interface KeepRule extends KeepRuleValues {
   /**
    * The dtype of its output under bfloat16 autocast (libtorch 1.13's CPU autocast lists): 'bfloat16'
    * for convolutions and matrix products (which cast float32 inputs and their weights to bfloat16
-   * copies, the weights' kept for backward), 'float32' for ops autocast runs in float32, 'input' for
-   * the rest (the widest of their inputs' dtypes).
+   * copies, the weights' kept for backward), 'input' for the rest (the widest of their inputs'
+   * dtypes; the loss, on autocast's float32 list, is not an op of the graph).
    */
-  autocast: 'bfloat16' | 'float32' | 'input';
+  autocast: 'bfloat16' | 'input';
   /** What differs when activations are channels-last (measured per op: docs/memory.md). */
   channelsLast?: Partial<KeepRuleValues>;
   /** What differs under bfloat16 autocast (measured per op: docs/memory.md). */
