@@ -11,6 +11,8 @@ export {
   sgd,
   simulate,
   trainingMemory,
+  type ActivationFormat,
+  type ComputePrecision,
   type KeepRules,
   type MemoryOptions,
   type MemoryPreset,

@@ -11,7 +11,10 @@
 // concat and reshape pass the incoming gradient on without allocating), runs with its workspace, then
 // frees its output's gradient and whatever only it kept. The optimizer step adds temporaries. Which
 // tensors each op kind keeps is a table (LIBTORCH_KEEP_RULES, declared by the layer files of src/layers)
-// that can be overridden to calibrate.
+// that can be overridden to calibrate; the rules may differ for channels-last activations and under
+// bfloat16 autocast, where each tensor takes the dtype its op's autocast rule gives it (2 bytes per
+// element in bfloat16) and convolutions and matrix products keep bfloat16 copies of their weights
+// (and of float32 inputs) for backward.
 import { opKeepRules, type KeepRule } from '../layers/index.js';
 import type { ModelDescription } from '../models/description.js';
 import { lowerToOps, type Op, type OpGraph, type OpKind } from './ops.js';
@@ -75,8 +78,17 @@ export function sgd({ momentum }: { momentum: number }): OptimizerModel {
   };
 }
 
+/** What a training step computes in: float32, or bfloat16 autocast (src/train/precision.ts). */
+export type ComputePrecision = 'fp32' | 'bf16';
+/** The activations' memory format (src/train/memory-format.ts). */
+export type ActivationFormat = 'nchw' | 'channels-last';
+
 export interface MemoryOptions {
   batchSize: number;
+  /** Default fp32. */
+  precision?: ComputePrecision;
+  /** Default nchw. */
+  memoryFormat?: ActivationFormat;
   /** Overrides of LIBTORCH_KEEP_RULES, per op kind. */
   rules?: Partial<Record<OpKind, Partial<KeepRule>>>;
   optimizer?: OptimizerModel;
@@ -86,6 +98,11 @@ export interface MemoryOptions {
   gradientsPersist?: boolean;
   /** The engine keeps every forward output until the step ends (e.g. a scope disposing at the end). */
   keepAllForwardOutputs?: boolean;
+  /**
+   * The previous step's parameter gradients are still allocated during the forward pass (freed by
+   * zeroGrad between forward and backward); only when gradients do not persist.
+   */
+  gradientsDuringForward?: boolean;
   /**
    * Optimizer step in backward: ops (indices) at which a block starts; when backward has run one, the
    * block's parameter gradients are applied and freed (with the optimizer's temporaries).
@@ -105,13 +122,16 @@ export interface MemoryPreset {
   description: string;
   keepAllForwardOutputs: boolean;
   gradientsPersist: boolean;
+  gradientsDuringForward: boolean;
 }
 
 export const MEMORY_PRESETS = {
   /**
    * pareto-edge's trainer (src/train/trainer.ts): modules release each intermediate activation as
    * soon as the next layer has consumed it (src/nn/module.ts, releaseIntermediate), so only what
-   * autograd saves lives until backward, and zeroGrad() sets gradients to null before backward.
+   * autograd saves lives until backward, and zeroGrad() sets gradients to null before backward:
+   * after the forward pass, which the previous step's gradients are still allocated in (where the
+   * peak is for models with large weights and small activations: MobileNetV2 at 32-64 px).
    * Checked live against the allocator in test/analysis/measured-peak.test.ts.
    */
   'pareto-edge': {
@@ -119,12 +139,14 @@ export const MEMORY_PRESETS = {
       'pareto-edge trainer: only tensors autograd saves live until backward; gradients freed before backward',
     keepAllForwardOutputs: false,
     gradientsPersist: false,
+    gradientsDuringForward: true,
   },
   /** A step that keeps every forward output until it ends (e.g. one tidy() scope without early release). */
   'keep-all': {
     description: 'every forward output lives until the step ends; gradients freed before backward',
     keepAllForwardOutputs: true,
     gradientsPersist: false,
+    gradientsDuringForward: false,
   },
   /** An eager PyTorch step: only what autograd saves outlives its consumers; zero_grad(set_to_none=False). */
   'libtorch-autograd': {
@@ -132,6 +154,7 @@ export const MEMORY_PRESETS = {
       'eager PyTorch-style step: only tensors autograd saves live until backward; gradients kept between steps',
     keepAllForwardOutputs: false,
     gradientsPersist: true,
+    gradientsDuringForward: false,
   },
 } as const satisfies Record<string, MemoryPreset>;
 
@@ -143,6 +166,7 @@ export interface TrainingMemory {
   /** The preset the switches came from, or 'custom'. */
   model: MemoryPresetName | 'custom';
   batchSize: number;
+  /** Bytes of an activation element (4 in float32, 2 under bfloat16 autocast). */
   bytesPerElement: number;
   /** All weights including batch-norm moving statistics. */
   weightsBytes: number;
@@ -167,9 +191,22 @@ export interface TrainingMemory {
 }
 
 const BYTES = 4;
+const BFLOAT16_BYTES = 2;
 
-function resolveRules(overrides: MemoryOptions['rules'] = {}): KeepRules {
-  const rules = { ...LIBTORCH_KEEP_RULES };
+/** The rules for a precision and format: each op's variants applied, then the overrides. */
+function resolveRules(
+  overrides: MemoryOptions['rules'] = {},
+  precision: ComputePrecision,
+  format: ActivationFormat,
+): KeepRules {
+  const rules: KeepRules = {};
+  for (const [kind, base] of Object.entries(LIBTORCH_KEEP_RULES))
+    rules[kind] = {
+      ...base,
+      ...(format === 'channels-last' ? base.channelsLast : {}),
+      ...(precision === 'bf16' ? base.bfloat16 : {}),
+      ...(format === 'channels-last' && precision === 'bf16' ? base.channelsLastBfloat16 : {}),
+    };
   for (const [kind, rule] of Object.entries(overrides) as [OpKind, Partial<KeepRule>][]) {
     const base = rules[kind];
     if (!base)
@@ -181,6 +218,27 @@ function resolveRules(overrides: MemoryOptions['rules'] = {}): KeepRules {
   return rules;
 }
 
+/**
+ * Bytes per element of each tensor: float32, or under bfloat16 autocast what each op's autocast rule
+ * makes of its inputs (the image is float32; convolutions make bfloat16, which later ops follow).
+ */
+export function elementBytes(graph: OpGraph, precision: ComputePrecision = 'fp32'): number[] {
+  const bytes = graph.tensors.map(() => BYTES);
+  if (precision === 'fp32') return bytes;
+  bytes[graph.input] = graph.inputBytesUnderAutocast ?? BYTES;
+  for (const op of graph.ops) {
+    const rule = LIBTORCH_KEEP_RULES[op.kind];
+    bytes[op.output] =
+      rule.autocast === 'bfloat16' ? BFLOAT16_BYTES : Math.max(...op.inputs.map((t) => bytes[t]!));
+  }
+  return bytes;
+}
+
+/** Under bfloat16 autocast, whether the op runs on bfloat16 casts of its float32 inputs and weights. */
+function castsToBfloat16(op: Op, rules: KeepRules, precision: ComputePrecision): boolean {
+  return precision === 'bf16' && rules[op.kind].autocast === 'bfloat16';
+}
+
 export function trainingMemory(description: ModelDescription, options: MemoryOptions): TrainingMemory {
   return simulate(lowerToOps(description), options);
 }
@@ -189,7 +247,8 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
   const batch = options.batchSize;
   if (!Number.isInteger(batch) || batch < 1)
     throw new RangeError(`batch size must be a whole number >= 1; got ${batch}`);
-  const rules = resolveRules(options.rules);
+  const precision = options.precision ?? 'fp32';
+  const rules = resolveRules(options.rules, precision, options.memoryFormat ?? 'nchw');
   const presetName = options.preset ?? DEFAULT_MEMORY_PRESET;
   const preset: MemoryPreset = MEMORY_PRESETS[presetName];
   if (!preset)
@@ -197,13 +256,19 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
       `unknown memory model '${presetName}'; models: ${Object.keys(MEMORY_PRESETS).join(', ')}`,
     );
   const keepAll = options.keepAllForwardOutputs ?? preset.keepAllForwardOutputs;
+  const gradientsDuringForward = options.gradientsDuringForward ?? preset.gradientsDuringForward;
   const custom =
     options.rules !== undefined ||
     keepAll !== preset.keepAllForwardOutputs ||
+    gradientsDuringForward !== preset.gradientsDuringForward ||
     (options.gradientsPersist ?? preset.gradientsPersist) !== preset.gradientsPersist;
   const optimizer = options.optimizer ?? ADAM;
   const { tensors, ops } = graph;
-  const bytesOf = (t: number): number => tensors[t]!.elements * batch * BYTES;
+  const dtypeBytes = elementBytes(graph, precision);
+  const bytesOf = (t: number): number => tensors[t]!.elements * batch * dtypeBytes[t]!;
+  const casts = (op: Op): boolean => castsToBfloat16(op, rules, precision);
+  /** A float32 input of a casting op: the op keeps (and works on) a bfloat16 copy of it. */
+  const castInput = (op: Op, t: number): boolean => casts(op) && dtypeBytes[t] === BYTES;
 
   // Reshape outputs are views: they share their input's storage.
   const storage = tensors.map((t) => t.id);
@@ -226,21 +291,32 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
   ops.forEach((op, i) => {
     if (!records(op)) return;
     const rule = rules[op.kind];
-    if (rule.input) for (const t of op.inputs) keep(storage[t]!, i);
+    if (rule.input) for (const t of op.inputs) if (!castInput(op, t)) keep(storage[t]!, i);
     if (rule.output) keep(storage[op.output]!, i);
   });
+  /** What an op keeps besides its inputs and output: masks, indices, statistics, bfloat16 casts. */
   const extraBytes = (op: Op): number => {
     if (!records(op)) return 0;
     const rule = rules[op.kind];
-    const perElement = op.perSample ? 0 : (rule.bytesPerOutputElement * bytesOf(op.output)) / BYTES;
-    return perElement + rule.bytesPerChannel * op.channels;
+    const outputElements = tensors[op.output]!.elements * batch;
+    const perElement = op.perSample ? 0 : rule.bytesPerOutputElement * outputElements;
+    const castCopies = casts(op)
+      ? op.trainableParams * BFLOAT16_BYTES +
+        (rule.input
+          ? op.inputs
+              .filter((t) => castInput(op, t))
+              .reduce((sum, t) => sum + tensors[t]!.elements * batch * BFLOAT16_BYTES, 0)
+          : 0)
+      : 0;
+    return perElement + rule.bytesPerChannel * op.channels + castCopies;
   };
   const workspace = (op: Op, phase: 'forward' | 'backward'): number => {
     const rule = rules[op.kind];
     const factor = phase === 'forward' ? rule.forwardWorkspace : rule.backwardWorkspace;
     const weightFactor = phase === 'forward' ? rule.forwardWeightWorkspace : rule.backwardWeightWorkspace;
     const activations = op.inputs.reduce((s, t) => s + bytesOf(t), 0) + bytesOf(op.output);
-    return factor * activations + weightFactor * op.trainableParams * BYTES;
+    const perChannel = phase === 'backward' ? rule.backwardBytesPerChannel * op.channels : 0;
+    return factor * activations + weightFactor * op.trainableParams * BYTES + perChannel;
   };
 
   // ---- forward ----
@@ -248,7 +324,8 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
   for (const op of ops)
     for (const t of op.inputs) consumers.set(storage[t]!, (consumers.get(storage[t]!) ?? 0) + 1);
   const live = new Map<number, number>([[storage[graph.input]!, inputBytes]]);
-  let current = persistent + inputBytes;
+  const previousGradients = !gradientsPersist && gradientsDuringForward ? gradientBytes : 0;
+  let current = persistent + inputBytes + previousGradients;
   let peak = current;
   let peakPhase: TrainingMemory['peakPhase'] = 'forward';
   let peakAt = '';
@@ -283,6 +360,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
       }
     }
   });
+  current -= previousGradients; // zeroGrad
   const savedForBackwardBytes =
     [...keptBy.keys()].reduce((sum, st) => sum + (live.has(st) ? live.get(st)! : 0), 0) + extrasLive;
 
@@ -358,7 +436,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
   return {
     model: custom ? 'custom' : presetName,
     batchSize: batch,
-    bytesPerElement: BYTES,
+    bytesPerElement: precision === 'bf16' ? BFLOAT16_BYTES : BYTES,
     weightsBytes,
     gradientBytes,
     optimizerStateBytes,
@@ -368,13 +446,21 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     trainingPeakBytes: peak,
     peakPhase,
     peakAt,
-    inferenceActivationPeakBytes: inferencePeak(graph, batch),
+    inferenceActivationPeakBytes: inferencePeak(graph, batch, precision),
   };
 }
 
-/** Live activation bytes during a no-grad forward pass: outputs freed after their last consumer. */
-export function inferencePeak(graph: OpGraph, batchSize: number): number {
-  const bytesOf = (t: number): number => graph.tensors[t]!.elements * batchSize * BYTES;
+/**
+ * Live activation bytes during a no-grad forward pass: outputs freed after their last consumer. Under
+ * bfloat16 autocast the bfloat16 copies of trainable weights are cached until the pass ends.
+ */
+export function inferencePeak(
+  graph: OpGraph,
+  batchSize: number,
+  precision: ComputePrecision = 'fp32',
+): number {
+  const dtypeBytes = elementBytes(graph, precision);
+  const bytesOf = (t: number): number => graph.tensors[t]!.elements * batchSize * dtypeBytes[t]!;
   const storage = graph.tensors.map((t) => t.id);
   for (const op of graph.ops) if (op.kind === 'reshape') storage[op.output] = storage[op.inputs[0]!]!;
   const remaining = new Map<number, number>();
@@ -389,6 +475,7 @@ export function inferencePeak(graph: OpGraph, batchSize: number): number {
       live.add(s);
       current += bytesOf(op.output);
     }
+    if (castsToBfloat16(op, LIBTORCH_KEEP_RULES, precision)) current += op.trainableParams * BFLOAT16_BYTES;
     peak = Math.max(peak, current);
     for (const t of op.inputs) {
       const st = storage[t]!;

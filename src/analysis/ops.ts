@@ -51,6 +51,11 @@ export interface OpGraph {
   ops: Op[];
   /** Tensor id of the network input (the image). */
   input: number;
+  /**
+   * Bytes per element of the input under bfloat16 autocast when it is not the float32 image: a
+   * segment's input, made by an op outside the graph (src/analysis/plan-memory.ts).
+   */
+  inputBytesUnderAutocast?: number;
   output: number;
   /** Per description layer, in execution order: shapes, params, MACs. */
   layers: LayerCost[];

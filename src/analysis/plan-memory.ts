@@ -13,13 +13,16 @@ import { segmentsOf } from '../models/segments.js';
 import {
   ADAM,
   ADAM_BF16_MOMENTS,
+  elementBytes,
   inferencePeak,
   simulate,
   stepTemporaryBytes,
+  type ActivationFormat,
+  type ComputePrecision,
   type OptimizerModel,
   type TrainingMemory,
 } from './memory.js';
-import { candidatePlans, type MemoryPlan } from './memory-plan.js';
+import { candidatePlans, isOrdinaryStep, type MemoryPlan } from './memory-plan.js';
 import { lowerToOps, type OpGraph } from './ops.js';
 
 const BYTES = 4;
@@ -28,6 +31,10 @@ const BACKWARD_PER_FORWARD = 2;
 
 export interface PlanOptions {
   batchSize: number;
+  /** What the step computes in (default fp32): bfloat16 autocast halves most activations. */
+  precision?: ComputePrecision;
+  /** The activations' memory format (default nchw). */
+  memoryFormat?: ActivationFormat;
   /** The optimizer with float32 state (Adam unless given); a plan's moments=bf16 makes Adam's bfloat16. */
   optimizer?: OptimizerModel;
   /** Leading segments (src/models/segments.ts) whose parameters are all frozen. */
@@ -112,7 +119,12 @@ function segmentGraph({ graph, bounds, first }: Segmented, s: number): OpGraph {
   const input = from === 0 ? graph.input : graph.ops[from - 1]!.output;
   const names = new Set(ops.map((op) => op.layer));
   const sub = withGradientFlags({ ...graph, ops }, input, s > first);
-  return { ...sub, output: ops.at(-1)!.output, layers: graph.layers.filter((l) => names.has(l.name)) };
+  return {
+    ...sub,
+    output: ops.at(-1)!.output,
+    layers: graph.layers.filter((l) => names.has(l.name)),
+    inputBytesUnderAutocast: elementBytes(graph, 'bf16')[input],
+  };
 }
 
 export function predictPlan(
@@ -130,9 +142,18 @@ export function predictPlan(
   const micro = Math.ceil(batchSize / plan.microbatch);
   const accumulate = plan.microbatch > 1;
   const inputElements = seg.graph.tensors[seg.graph.input]!.elements;
-  // The caller holds the whole batch; the micro-batch is a view of it.
+  // The caller holds the whole batch (float32); the micro-batch is a view of it.
   const restOfBatch = (batchSize - micro) * inputElements * BYTES;
-  const full = simulate(seg.graph, { batchSize: micro, optimizer, gradientsPersist: accumulate });
+  const layout = { precision: options.precision ?? 'fp32', memoryFormat: options.memoryFormat ?? 'nchw' };
+  // The ordinary step frees the previous step's gradients after its forward pass; the block-wise step
+  // before it (src/train/blockwise-step.ts).
+  const full = simulate(seg.graph, {
+    batchSize: micro,
+    optimizer,
+    gradientsPersist: accumulate,
+    gradientsDuringForward: isOrdinaryStep(plan),
+    ...layout,
+  });
   const persistent = full.weightsBytes + full.optimizerStateBytes + (accumulate ? full.gradientBytes : 0);
   const time = relativeTime(seg, plan);
   if (plan.checkpoint === 'none') {
@@ -141,7 +162,9 @@ export function predictPlan(
       ? simulate(seg.graph, {
           batchSize: micro,
           optimizer,
+          ...layout,
           applyInBackwardAt: new Set(seg.bounds.slice(seg.first, -1)),
+          gradientsDuringForward: false,
         })
       : full;
     return prediction(
@@ -153,7 +176,16 @@ export function predictPlan(
       `${memory.peakPhase} at ${memory.peakAt}`,
     );
   }
-  return checkpointed(seg, plan, { micro, optimizer, accumulate, restOfBatch, full, persistent, time });
+  return checkpointed(seg, plan, {
+    micro,
+    optimizer,
+    accumulate,
+    restOfBatch,
+    full,
+    persistent,
+    time,
+    layout,
+  });
 }
 
 /** The optimizer as the plan runs it. */
@@ -175,12 +207,14 @@ function checkpointed(
     full: TrainingMemory;
     persistent: number;
     time: number;
+    layout: { precision: ComputePrecision; memoryFormat: ActivationFormat };
   },
 ): PlanPrediction {
   const { graph, bounds, first } = seg;
   const segments = bounds.length - 1;
   const head = segments - 1;
-  const bytesOf = (t: number): number => graph.tensors[t]!.elements * c.micro * BYTES;
+  const dtypeBytes = elementBytes(graph, c.layout.precision);
+  const bytesOf = (t: number): number => graph.tensors[t]!.elements * c.micro * dtypeBytes[t]!;
   const inputOf = (s: number): number => (bounds[s] === 0 ? graph.input : graph.ops[bounds[s]! - 1]!.output);
   const image = bytesOf(graph.input);
   /** Bytes of a segment's input unless it is the image (counted once, held all step). */
@@ -204,7 +238,10 @@ function checkpointed(
   for (let s = 0; s < head; s++) {
     const sub = segmentGraph(seg, s);
     observe(
-      held + savedBelow(s) + inferencePeak(sub, c.micro) - (ownInput(s) === 0 ? image : 0),
+      held +
+        savedBelow(s) +
+        inferencePeak(sub, c.micro, c.layout.precision) -
+        (ownInput(s) === 0 ? image : 0),
       `forward at ${segmentsName(sub)}`,
     );
   }
@@ -216,8 +253,10 @@ function checkpointed(
     let backwardMax = 0;
     const memory = simulate(sub, {
       batchSize: c.micro,
+      ...c.layout,
       optimizer: inBackward ? c.optimizer : { ...c.optimizer, stepTemporaries: 0 },
       gradientsPersist: c.accumulate,
+      gradientsDuringForward: false,
       trace: ({ phase, bytes }) => {
         if (phase === 'forward') forwardMax = Math.max(forwardMax, bytes);
         else backwardMax = Math.max(backwardMax, bytes);

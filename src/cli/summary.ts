@@ -10,8 +10,11 @@ import {
   type PlanPrediction,
 } from '../analysis/index.js';
 import { describeModel, type ModelOptions } from '../zoo/registry.js';
+import { memoryLayout } from '../train/memory-choice.js';
+import type { MemoryFormatSetting } from '../train/memory-format.js';
+import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
 import { UsageError } from './errors.js';
-import { integer, positiveNumber } from './parse.js';
+import { integer, memoryFormatSetting, positiveNumber, precisionSetting } from './parse.js';
 
 interface SummaryCliOptions {
   input: number;
@@ -24,6 +27,8 @@ interface SummaryCliOptions {
   describe?: boolean;
   memoryPlans?: boolean;
   allowBf16Moments?: boolean;
+  precision: PrecisionSetting;
+  memoryFormat: MemoryFormatSetting;
 }
 
 export function registerSummary(program: Command): void {
@@ -57,6 +62,18 @@ export function registerSummary(program: Command): void {
       '--allow-bf16-moments',
       "with --memory-plans, also the plans keeping Adam's moments in bfloat16 (reduced-precision state)",
     )
+    .option(
+      '--precision <p>',
+      'predict the step in fp32 or bf16 (bfloat16 autocast), or auto: bf16 where this CPU has bfloat16 instructions',
+      precisionSetting,
+      'fp32',
+    )
+    .option(
+      '--memory-format <f>',
+      'predict the step in nchw or channels-last activations; auto (as train decides it later) is predicted as channels-last, the larger',
+      memoryFormatSetting,
+      'auto',
+    )
     .option('--json', 'print the summary as JSON')
     .option('--describe', 'print the architecture description (JSON) instead of the summary')
     .action((model: string, options: SummaryCliOptions) => {
@@ -72,12 +89,18 @@ export function registerSummary(program: Command): void {
         );
       const preset = options.memoryModel as MemoryPresetName;
       const description = describeModel(model, modelOptions);
+      // bf16 is predicted for any CPU (the prediction may be for another device); auto means this one.
+      const layout = memoryLayout({
+        precision: options.precision === 'auto' ? resolvePrecision('auto') : options.precision,
+        memoryFormat: options.memoryFormat,
+      });
       if (options.describe) {
         process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
         return;
       }
       if (options.memoryPlans) {
         const plans = predictPlans(description, {
+          ...layout,
           batchSize: options.batch,
           allowBf16Moments: options.allowBf16Moments ?? false,
         });
@@ -88,13 +111,15 @@ export function registerSummary(program: Command): void {
                 null,
                 2,
               )}\n`
-            : formatPlans(description.name, options.batch, plans),
+            : formatPlans(description.name, options.batch, layoutLabel(layout), plans),
         );
         return;
       }
-      const summary = summarize(description, { batchSize: options.batch, preset });
+      const summary = summarize(description, { ...layout, batchSize: options.batch, preset });
       process.stdout.write(
-        options.json ? `${JSON.stringify(summaryJson(summary), null, 2)}\n` : formatSummary(summary),
+        options.json
+          ? `${JSON.stringify(summaryJson(summary), null, 2)}\n`
+          : formatSummary(summary, layoutLabel(layout)),
       );
     });
 }
@@ -119,7 +144,7 @@ function summaryJson(s: ModelSummary): object {
 const int = (n: number): string => n.toLocaleString('en-US');
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
-function formatSummary(s: ModelSummary): string {
+function formatSummary(s: ModelSummary, layout: string): string {
   const rows = s.layers.map((l) => [
     `${l.name} (${l.kind})`,
     `(${l.outputShape.join(', ')})`,
@@ -146,7 +171,7 @@ function formatSummary(s: ModelSummary): string {
     `Non-trainable params: ${int(s.params.nonTrainable)}\n`,
     `MACs per image: ${int(s.macs)} (${(s.macs / 1e9).toFixed(2)} G)\n`,
     rule,
-    `Predicted training step at batch ${m.batchSize} (float32, Adam, memory model ${m.model}): peak ${mb(m.trainingPeakBytes)}\n`,
+    `Predicted training step at batch ${m.batchSize} (${layout}, Adam, memory model ${m.model}): peak ${mb(m.trainingPeakBytes)}\n`,
     `  weights ${mb(m.weightsBytes)} + gradients ${mb(m.gradientBytes)} + Adam state ${mb(m.optimizerStateBytes)}` +
       ` + input ${mb(m.inputBytes)} + activations, gradients and workspace ${mb(m.peakActivationBytes)}\n`,
     `  kept for backward at the end of forward: ${mb(m.savedForBackwardBytes)}; peak during ${m.peakPhase} at ${m.peakAt}\n`,
@@ -156,7 +181,12 @@ function formatSummary(s: ModelSummary): string {
 }
 
 /** One row per plan, fastest first: predicted peak, what it holds, relative step time. */
-function formatPlans(model: string, batch: number, plans: PlanPrediction[]): string {
+/** What the step is predicted in, for the headings. */
+function layoutLabel({ precision, memoryFormat }: ReturnType<typeof memoryLayout>): string {
+  return `${precision === 'bf16' ? 'bfloat16 autocast' : 'float32'}, ${memoryFormat}`;
+}
+
+function formatPlans(model: string, batch: number, layout: string, plans: PlanPrediction[]): string {
   const rows = plans.map((p) => [
     formatMemoryPlan(p.plan),
     mb(p.peakBytes),
@@ -173,7 +203,7 @@ function formatPlans(model: string, batch: number, plans: PlanPrediction[]): str
       .join('  ')
       .trimEnd() + '\n';
   return [
-    `Predicted training step of ${model} at batch ${batch} (float32, Adam) under each memory plan, fastest first.\n`,
+    `Predicted training step of ${model} at batch ${batch} (${layout}, Adam) under each memory plan, fastest first.\n`,
     `Step time is relative to the default plan, from MACs (+${MICROBATCH_OVERHEAD}× a step per extra micro-batch, measured roughly).\n`,
     line(header),
     ...rows.map(line),

@@ -45,11 +45,20 @@ export const activationDefinition: LayerDefinition<ActivationLayer> = {
   build: (layer) => new Activation(layer.activation),
   onnx: (layer, x, graph) => onnxActivation(layer.activation, x, graph),
   // libtorch (derivatives.yaml): relu and sigmoid save their result; hardtanh (relu6) and silu
-  // (swish) save their input.
+  // (swish) save their input. Measured with test/analysis/calibration/op-peak.mjs (docs/memory.md):
+  // in channels-last, relu6's and swish's backward take one more activation-sized temporary; in
+  // bfloat16, relu6 is where(x < 6, relu(x), 6) (src/nn/activation.ts), which keeps relu's bfloat16
+  // output and a one-byte mask (3 bytes per element) instead of its input, and half an activation in
+  // backward.
   ops: {
     relu: { ...KEEPS_NOTHING, output: true },
-    relu6: { ...KEEPS_NOTHING, input: true },
-    swish: { ...KEEPS_NOTHING, input: true },
+    relu6: {
+      ...KEEPS_NOTHING,
+      input: true,
+      channelsLast: { backwardWorkspace: 0.5 },
+      bfloat16: { input: false, bytesPerOutputElement: 3, backwardWorkspace: 0.25 },
+    },
+    swish: { ...KEEPS_NOTHING, input: true, channelsLast: { backwardWorkspace: 0.5 } },
     sigmoid: { ...KEEPS_NOTHING, output: true },
   },
 };

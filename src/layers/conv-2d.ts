@@ -170,7 +170,12 @@ export const conv2dDefinition: LayerDefinition<Conv2DLayer> = {
    * tensors (the fresh weight gradient in oneDNN's layout and its plain copy, before it is added into
    * .grad: 25 MB for Xception's 1536x2048 pointwise conv) and activation-sized temporaries of about its
    * input + output (oneDNN reorders; they matter where the peak falls in the early, large layers).
-   * Depthwise and separable convolutions emit this op too.
+   * Depthwise and separable convolutions emit this op too. Under bfloat16 autocast it keeps bfloat16
+   * copies of its weights (and of a float32 input) and its output is bfloat16 (src/analysis/memory.ts);
+   * its weight temporaries shrink to half a float32 weight in forward and 1.5 in backward; in
+   * channels-last (float32) the backward takes 3 (measured per op with calibration/op-peak.mjs:
+   * a 640→640 pointwise conv on 2×2 maps, 1.6 MB of weights, takes 2.0, 3.05 and 1.54 weights in
+   * NCHW float32, channels-last float32 and bfloat16 backward; docs/memory.md).
    */
   ops: {
     conv: {
@@ -179,6 +184,9 @@ export const conv2dDefinition: LayerDefinition<Conv2DLayer> = {
       backwardWorkspace: 1,
       forwardWeightWorkspace: 1,
       backwardWeightWorkspace: 2,
+      autocast: 'bfloat16',
+      channelsLast: { backwardWeightWorkspace: 3 },
+      bfloat16: { forwardWeightWorkspace: 0.5, backwardWeightWorkspace: 1.5 },
     },
   },
 };

@@ -80,5 +80,5 @@ export const denseDefinition: LayerDefinition<DenseLayer> = {
       graph,
     ),
   // libtorch's linear saves its input (for the weight gradient); one weight-sized temporary in backward.
-  ops: { linear: { ...KEEPS_NOTHING, input: true, backwardWeightWorkspace: 1 } },
+  ops: { linear: { ...KEEPS_NOTHING, input: true, backwardWeightWorkspace: 1, autocast: 'bfloat16' } },
 };

@@ -70,14 +70,32 @@ export interface WeightSpec {
 
 /**
  * What libtorch keeps for backward and allocates around one primitive op (the memory model of
- * src/analysis/memory.ts); declared by the layer file that owns the op.
+ * src/analysis/memory.ts); declared by the layer file that owns the op. Bytes that scale with
+ * activations scale with their dtype (float32, or bfloat16 under autocast).
  */
-export interface KeepRule {
+export interface KeepRule extends KeepRuleValues {
+  /**
+   * The dtype of its output under bfloat16 autocast (libtorch 1.13's CPU autocast lists): 'bfloat16'
+   * for convolutions and matrix products (which cast float32 inputs and their weights to bfloat16
+   * copies, the weights' kept for backward), 'input' for the rest (the widest of their inputs'
+   * dtypes; the loss, on autocast's float32 list, is not an op of the graph).
+   */
+  autocast: 'bfloat16' | 'input';
+  /** What differs when activations are channels-last (measured per op: docs/memory.md). */
+  channelsLast?: Partial<KeepRuleValues>;
+  /** What differs under bfloat16 autocast (measured per op: docs/memory.md). */
+  bfloat16?: Partial<KeepRuleValues>;
+  /** What differs under bfloat16 autocast with channels-last activations, applied after both above. */
+  channelsLastBfloat16?: Partial<KeepRuleValues>;
+}
+
+/** The numbers and switches of a keep rule (what a memory format or precision may change). */
+export interface KeepRuleValues {
   /** Keeps its inputs for backward (conv, linear: for the weight gradient; batch norm; swish; relu6 ...). */
   input: boolean;
   /** Keeps its output for backward (relu and sigmoid compute their gradient from the result). */
   output: boolean;
-  /** Extra bytes kept per output element: max-pool int64 indices 8, dropout float mask 4. */
+  /** Extra bytes kept per output element: max-pool int64 indices 8, dropout float mask 4 (whatever the activations' dtype). */
   bytesPerOutputElement: number;
   /** Extra bytes kept per output channel: batch norm's saved mean and inverse std, 2 x float32. */
   bytesPerChannel: number;
@@ -85,10 +103,12 @@ export interface KeepRule {
   forwardWorkspace: number;
   /** Temporary bytes while its backward runs, as a multiple of its input + output bytes. */
   backwardWorkspace: number;
-  /** Temporary bytes while the op runs forward, as a multiple of its own parameter bytes (weight reorders). */
+  /** Temporary bytes while the op runs forward, as a multiple of its own parameters' float32 bytes (weight reorders). */
   forwardWeightWorkspace: number;
-  /** Temporary bytes in its backward, as a multiple of its parameter bytes (fresh weight gradients before they are accumulated). */
+  /** Temporary bytes in its backward, as a multiple of its parameters' float32 bytes (fresh weight gradients before they are accumulated). */
   backwardWeightWorkspace: number;
+  /** Temporary bytes in its backward per output channel, whatever the batch. */
+  backwardBytesPerChannel: number;
   /** Its backward hands the incoming gradient to its inputs without allocating (add, concat, view). */
   gradientPassThrough: boolean;
 }
@@ -103,7 +123,9 @@ export const KEEPS_NOTHING: KeepRule = {
   backwardWorkspace: 0,
   forwardWeightWorkspace: 0,
   backwardWeightWorkspace: 0,
+  backwardBytesPerChannel: 0,
   gradientPassThrough: false,
+  autocast: 'input',
 };
 
 /** What an op records beyond its inputs and output shape. */

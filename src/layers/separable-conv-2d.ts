@@ -4,7 +4,7 @@ import { SeparableConv2D } from '../nn/index.js';
 import { GLOROT_UNIFORM, type Initializer } from '../nn/initializers.js';
 import { lowerActivation, onnxActivation, type ActivationName } from './activation.js';
 import { biasWeights, convFields, convWindow, type ConvOptions } from './conv-2d.js';
-import { depthwiseKernel } from './depthwise-conv-2d.js';
+import { depthwiseKernel, depthwiseOpKind } from './depthwise-conv-2d.js';
 import {
   channelsOf,
   countParams,
@@ -78,11 +78,16 @@ export const separableConv2dDefinition: LayerDefinition<SeparableConv2DLayer> = 
     const [kh, kw] = layer.kernelSize;
     const [depthwise, ...pointwise] = separableConv2dDefinition.weights(layer, cin);
     const padded = lowerPadding(x, lowering, convWindow(layer));
-    const d = lowering.emit('conv', [padded], [output[0]!, output[1]!, mid] as Shape, {
-      macs: pixelsOf(output) * kh * kw * mid,
-      trainableParams: elementsOf(depthwise!.shape),
-      depthwise: true,
-    });
+    const d = lowering.emit(
+      depthwiseOpKind(x, padded, lowering, convWindow(layer), output),
+      [padded],
+      [output[0]!, output[1]!, mid] as Shape,
+      {
+        macs: pixelsOf(output) * kh * kw * mid,
+        trainableParams: elementsOf(depthwise!.shape),
+        depthwise: true,
+      },
+    );
     const y = lowering.emit('conv', [d], output, {
       macs: pixelsOf(output) * mid * layer.filters,
       trainableParams: countParams(pointwise).trainable,

@@ -99,6 +99,8 @@ export function benchModel(
       memoryPlan: options.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
       memoryBudgetBytes: options.memoryBudget ?? null,
       allowBf16Moments: options.allowBf16Moments ?? false,
+      precision: options.precision ?? DEFAULT_TRAIN_CONFIG.precision,
+      memoryFormat: options.memoryFormat ?? DEFAULT_TRAIN_CONFIG.memoryFormat,
     },
     description,
   );

@@ -9,6 +9,8 @@ import {
   formatMemoryPlan,
   predictPlan,
   sgd,
+  type ActivationFormat,
+  type ComputePrecision,
   type MemoryPlan,
   type OptimizerModel,
   type PlanPrediction,
@@ -39,6 +41,22 @@ export interface MemoryChoice {
 /** The optimizer as the memory model sees it. */
 export function optimizerModel(config: Pick<TrainConfig, 'optimizer' | 'momentum'>): OptimizerModel {
   return config.optimizer === 'sgd' ? sgd({ momentum: config.momentum }) : ADAM;
+}
+
+/**
+ * The precision and memory format the memory model predicts a run in. `auto` is settled after the
+ * plan (it times the plan's step: ./memory-format-choice.ts), so it is predicted as channels-last,
+ * the larger of the two predictions (its convolutions' weight gradients take a third weight-sized
+ * buffer): a plan chosen for a budget then fits in either format.
+ */
+export function memoryLayout(config: Pick<TrainConfig, 'precision' | 'memoryFormat'>): {
+  precision: ComputePrecision;
+  memoryFormat: ActivationFormat;
+} {
+  return {
+    precision: config.precision,
+    memoryFormat: config.memoryFormat === 'auto' ? 'channels-last' : config.memoryFormat,
+  };
 }
 
 /** Adam's moment dtype under a plan. */
@@ -82,10 +100,13 @@ export function chooseMemoryPlan(
     | 'freeze'
     | 'optimizer'
     | 'momentum'
+    | 'precision'
+    | 'memoryFormat'
   >,
   description: ModelDescription,
 ): MemoryChoice {
   const options = {
+    ...memoryLayout(config),
     batchSize: config.batchSize,
     optimizer: optimizerModel(config),
     frozenSegments: frozenSegments(description, config.freeze),

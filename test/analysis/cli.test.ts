@@ -75,6 +75,34 @@ describe('pareto-edge summary', () => {
     assert.ok(bf16.every((p) => 2 * state(p) === state(without[0]!)));
   });
 
+  it('predicts in --precision and --memory-format, naming them, and refuses others', async () => {
+    const table = async (...extra: string[]): Promise<string> =>
+      (
+        await run(process.execPath, [
+          cli,
+          'summary',
+          'xception-mini',
+          '--input',
+          '64',
+          '--batch',
+          '4',
+          '--memory-plans',
+          ...extra,
+        ])
+      ).stdout;
+    const peakOfDefault = (text: string): number =>
+      Number(/checkpoint=none,microbatch=1,optimizer=after-backward\s+([\d.]+) MB/.exec(text)![1]);
+    const float32 = await table('--memory-format', 'nchw');
+    const bf16 = await table('--precision', 'bf16', '--memory-format', 'nchw');
+    assert.match(float32, /\(float32, nchw, Adam\)/);
+    assert.match(bf16, /\(bfloat16 autocast, nchw, Adam\)/);
+    assert.ok(peakOfDefault(bf16) < peakOfDefault(float32));
+    assert.match(await table(), /\(float32, channels-last, Adam\)/, 'auto is predicted as channels-last');
+    const bad = await fails(['summary', 'xception-mini', '--precision', 'fp16']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /It must be auto, fp32 or bf16/);
+  });
+
   it('prints a Keras-like table', async () => {
     const { stdout } = await run(process.execPath, [
       cli,

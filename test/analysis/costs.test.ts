@@ -118,6 +118,26 @@ describe('training memory simulation', () => {
     );
   });
 
+  it('under bfloat16 autocast keeps bfloat16 activations and bfloat16 copies of the image and the conv and dense weights', () => {
+    const bf16 = (elements: number): number => elements * B * 2;
+    const m = trainingMemory(TINY, { batchSize: B, ...AUTOGRAD, precision: 'bf16' });
+    const expected =
+      bf16(8 * 8 * 3) + // the conv's bfloat16 copy of the float32 image (the image itself is the caller's)
+      bf16(8 * 8 * 16) + // conv output, kept by batch norm
+      16 * 8 + // batch norm's saved mean and inverse std, float32
+      bf16(8 * 8 * 16) + // ReLU output (ReLU, depthwise conv)
+      bf16(8 * 8 * 16) + // depthwise output (pointwise conv)
+      bf16(32) + // pooled vector (dense layer)
+      (448 + 144 + 512 + 330) * 2; // bfloat16 copies of the conv, depthwise, pointwise and dense weights
+    assert.equal(m.savedForBackwardBytes, expected);
+    assert.equal(m.bytesPerElement, 2);
+    // Weights, gradients and Adam's state stay float32.
+    assert.deepEqual(
+      [m.weightsBytes, m.gradientBytes, m.optimizerStateBytes],
+      [1498 * 4, 1466 * 4, 2 * 1466 * 4],
+    );
+  });
+
   it('applies overridden keep rules', () => {
     const saved = (options: Parameters<typeof trainingMemory>[1]): number =>
       trainingMemory(TINY, { ...AUTOGRAD, ...options }).savedForBackwardBytes;
@@ -143,6 +163,25 @@ describe('training memory simulation', () => {
     );
     const keepAll = trainingMemory(TINY, { batchSize: 2, preset: 'keep-all' });
     assert.ok(keepAll.trainingPeakBytes > small.trainingPeakBytes);
+  });
+
+  it("counts the previous step's gradients during the forward pass: the trainer frees them at zeroGrad, after it", () => {
+    const forwardBytes = (gradientsDuringForward?: boolean): number[] => {
+      const bytes: number[] = [];
+      trainingMemory(TINY, {
+        batchSize: B,
+        gradientsDuringForward,
+        trace: (event) => void (event.phase === 'forward' && bytes.push(event.bytes)),
+      });
+      return bytes;
+    };
+    const gradients = trainingMemory(TINY, { batchSize: B }).gradientBytes;
+    // The block-wise step (src/train/blockwise-step.ts) calls zeroGrad before its forward pass.
+    const withoutThem = forwardBytes(false);
+    assert.deepEqual(
+      forwardBytes(),
+      withoutThem.map((bytes) => bytes + gradients),
+    );
   });
 
   it('charges max pooling its int64 indices', () => {

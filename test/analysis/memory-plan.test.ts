@@ -66,6 +66,8 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     includePreprocessing: false,
   });
   const options = { batchSize: 8 };
+  // The predictions above are NCHW (the default of predictPlan); train's auto is predicted as channels-last.
+  const TRAIN_CONFIG = { ...DEFAULT_TRAIN_CONFIG, memoryFormat: 'nchw' } as const;
   const plans = candidatePlans(8).map((plan) => predictPlan(description, plan, options));
   const peaks = plans.map((p) => p.peakBytes);
   const [smallest, largest] = [Math.min(...peaks), Math.max(...peaks)];
@@ -92,7 +94,7 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
 
   it('below the smallest peak the run is refused, naming that peak and what it holds', () => {
     assert.equal(choosePlan(description, budgetFor(smallest) - 1, options).chosen, null);
-    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budgetFor(smallest) - 1 };
+    const config = { ...TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budgetFor(smallest) - 1 };
     assert.throws(
       () => chooseMemoryPlan(config, description),
       (error: Error) =>
@@ -102,8 +104,22 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     );
   });
 
+  it("predicts the run's precision and memory format; auto as channels-last", () => {
+    const predicted = (config: Partial<typeof DEFAULT_TRAIN_CONFIG>) =>
+      chooseMemoryPlan({ ...DEFAULT_TRAIN_CONFIG, batchSize: 8, ...config }, description).record
+        .predictedPeakBytes;
+    const plan = (layout: Parameters<typeof predictPlan>[2]) =>
+      predictPlan(description, DEFAULT_MEMORY_PLAN, layout).peakBytes;
+    const bf16 = plan({ ...options, precision: 'bf16', memoryFormat: 'nchw' });
+    assert.equal(predicted({ precision: 'bf16', memoryFormat: 'nchw' }), bf16);
+    assert.ok(bf16 < plan(options));
+    const channelsLast = plan({ ...options, memoryFormat: 'channels-last' });
+    assert.equal(predicted({ memoryFormat: 'auto' }), channelsLast);
+    assert.ok(channelsLast >= plan(options), 'auto is predicted as the larger format');
+  });
+
   it('refuses more micro-batches than images', () => {
-    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryPlan: parseMemoryPlan('microbatch=16') };
+    const config = { ...TRAIN_CONFIG, batchSize: 8, memoryPlan: parseMemoryPlan('microbatch=16') };
     assert.throws(() => chooseMemoryPlan(config, description), /more micro-batches than the batch of 8/);
   });
 
@@ -115,7 +131,7 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     // A budget that, without re-running blocks, only bfloat16 moments fit.
     const budget = budgetFor(halved.peakBytes);
     assert.ok(budget < budgetFor(ordinary.peakBytes));
-    const config = { ...DEFAULT_TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budget };
+    const config = { ...TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budget };
     assert.equal(chooseMemoryPlan(config, description).plan.moments, 'fp32');
     const allowed = chooseMemoryPlan({ ...config, allowBf16Moments: true }, description).plan;
     assert.deepEqual([allowed.moments, allowed.checkpoint, allowed.microbatch], ['bf16', 'none', 1]);
