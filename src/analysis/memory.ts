@@ -99,11 +99,6 @@ export interface MemoryOptions {
   /** The engine keeps every forward output until the step ends (e.g. a scope disposing at the end). */
   keepAllForwardOutputs?: boolean;
   /**
-   * The previous step's parameter gradients are still allocated during the forward pass (freed by
-   * zeroGrad between forward and backward); only when gradients do not persist.
-   */
-  gradientsDuringForward?: boolean;
-  /**
    * Optimizer step in backward: ops (indices) at which a block starts; when backward has run one, the
    * block's parameter gradients are applied and freed (with the optimizer's temporaries).
    */
@@ -122,31 +117,27 @@ export interface MemoryPreset {
   description: string;
   keepAllForwardOutputs: boolean;
   gradientsPersist: boolean;
-  gradientsDuringForward: boolean;
 }
 
 export const MEMORY_PRESETS = {
   /**
    * pareto-edge's trainer (src/train/trainer.ts): modules release each intermediate activation as
    * soon as the next layer has consumed it (src/nn/module.ts, releaseIntermediate), so only what
-   * autograd saves lives until backward, and zeroGrad() sets gradients to null before backward:
-   * after the forward pass, which the previous step's gradients are still allocated in (where the
-   * peak is for models with large weights and small activations: MobileNetV2 at 32-64 px).
+   * autograd saves lives until backward, and zeroGrad() sets the previous step's gradients to null
+   * before the forward pass.
    * Checked live against the allocator in test/analysis/measured-peak.test.ts.
    */
   'pareto-edge': {
     description:
-      'pareto-edge trainer: only tensors autograd saves live until backward; gradients freed before backward',
+      'pareto-edge trainer: only tensors autograd saves live until backward; gradients freed before the step',
     keepAllForwardOutputs: false,
     gradientsPersist: false,
-    gradientsDuringForward: true,
   },
   /** A step that keeps every forward output until it ends (e.g. one tidy() scope without early release). */
   'keep-all': {
     description: 'every forward output lives until the step ends; gradients freed before backward',
     keepAllForwardOutputs: true,
     gradientsPersist: false,
-    gradientsDuringForward: false,
   },
   /** An eager PyTorch step: only what autograd saves outlives its consumers; zero_grad(set_to_none=False). */
   'libtorch-autograd': {
@@ -154,7 +145,6 @@ export const MEMORY_PRESETS = {
       'eager PyTorch-style step: only tensors autograd saves live until backward; gradients kept between steps',
     keepAllForwardOutputs: false,
     gradientsPersist: true,
-    gradientsDuringForward: false,
   },
 } as const satisfies Record<string, MemoryPreset>;
 
@@ -256,11 +246,9 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
       `unknown memory model '${presetName}'; models: ${Object.keys(MEMORY_PRESETS).join(', ')}`,
     );
   const keepAll = options.keepAllForwardOutputs ?? preset.keepAllForwardOutputs;
-  const gradientsDuringForward = options.gradientsDuringForward ?? preset.gradientsDuringForward;
   const custom =
     options.rules !== undefined ||
     keepAll !== preset.keepAllForwardOutputs ||
-    gradientsDuringForward !== preset.gradientsDuringForward ||
     (options.gradientsPersist ?? preset.gradientsPersist) !== preset.gradientsPersist;
   const optimizer = options.optimizer ?? ADAM;
   const { tensors, ops } = graph;
@@ -324,8 +312,7 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
   for (const op of ops)
     for (const t of op.inputs) consumers.set(storage[t]!, (consumers.get(storage[t]!) ?? 0) + 1);
   const live = new Map<number, number>([[storage[graph.input]!, inputBytes]]);
-  const previousGradients = !gradientsPersist && gradientsDuringForward ? gradientBytes : 0;
-  let current = persistent + inputBytes + previousGradients;
+  let current = persistent + inputBytes;
   let peak = current;
   let peakPhase: TrainingMemory['peakPhase'] = 'forward';
   let peakAt = '';
@@ -360,7 +347,6 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
       }
     }
   });
-  current -= previousGradients; // zeroGrad
   const savedForBackwardBytes =
     [...keptBy.keys()].reduce((sum, st) => sum + (live.has(st) ? live.get(st)! : 0), 0) + extrasLive;
 

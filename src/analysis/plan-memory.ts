@@ -145,13 +145,10 @@ export function predictPlan(
   // The caller holds the whole batch (float32); the micro-batch is a view of it.
   const restOfBatch = (batchSize - micro) * inputElements * BYTES;
   const layout = { precision: options.precision ?? 'fp32', memoryFormat: options.memoryFormat ?? 'nchw' };
-  // The ordinary step frees the previous step's gradients after its forward pass; the block-wise step
-  // before it (src/train/blockwise-step.ts).
   const full = simulate(seg.graph, {
     batchSize: micro,
     optimizer,
     gradientsPersist: accumulate,
-    gradientsDuringForward: isOrdinaryStep(plan),
     ...layout,
   });
   const persistent = full.weightsBytes + full.optimizerStateBytes + (accumulate ? full.gradientBytes : 0);
@@ -164,7 +161,6 @@ export function predictPlan(
           optimizer,
           ...layout,
           applyInBackwardAt: new Set(seg.bounds.slice(seg.first, -1)),
-          gradientsDuringForward: false,
         })
       : full;
     return prediction(
@@ -256,7 +252,6 @@ function checkpointed(
       ...c.layout,
       optimizer: inBackward ? c.optimizer : { ...c.optimizer, stepTemporaries: 0 },
       gradientsPersist: c.accumulate,
-      gradientsDuringForward: false,
       trace: ({ phase, bytes }) => {
         if (phase === 'forward') forwardMax = Math.max(forwardMax, bytes);
         else backwardMax = Math.max(backwardMax, bytes);

@@ -25,11 +25,14 @@ export function trainStep(
   precision: Precision = 'fp32',
 ): StepResult {
   return tidy(() => {
+    // The previous step's gradients go before the forward pass, as PyTorch's zero_grad(set_to_none)
+    // at the top of a loop: freed after it, they would be alive through it, which is the peak of
+    // models with large weights and small activations (MobileNetV2 at 32-64 px, +7-9%).
+    optimizer.zeroGrad();
     const { logits, loss } = inPrecision(precision, () => {
       const logits = model.forward(x);
       return { logits, loss: F.crossEntropy(logits, y) };
     });
-    optimizer.zeroGrad();
     loss.backward();
     optimizer.update();
     return { loss: loss.item(), correct: noGrad(() => logits.argmax(1).eq(y).sum().item()) };

@@ -165,25 +165,6 @@ describe('training memory simulation', () => {
     assert.ok(keepAll.trainingPeakBytes > small.trainingPeakBytes);
   });
 
-  it("counts the previous step's gradients during the forward pass: the trainer frees them at zeroGrad, after it", () => {
-    const forwardBytes = (gradientsDuringForward?: boolean): number[] => {
-      const bytes: number[] = [];
-      trainingMemory(TINY, {
-        batchSize: B,
-        gradientsDuringForward,
-        trace: (event) => void (event.phase === 'forward' && bytes.push(event.bytes)),
-      });
-      return bytes;
-    };
-    const gradients = trainingMemory(TINY, { batchSize: B }).gradientBytes;
-    // The block-wise step (src/train/blockwise-step.ts) calls zeroGrad before its forward pass.
-    const withoutThem = forwardBytes(false);
-    assert.deepEqual(
-      forwardBytes(),
-      withoutThem.map((bytes) => bytes + gradients),
-    );
-  });
-
   it('charges max pooling its int64 indices', () => {
     const pooled = tiny([conv2d('c', 4, 1), maxPool('m', 2)]);
     const withIndices = trainingMemory(pooled, { batchSize: 1 }).savedForBackwardBytes;
