@@ -9,7 +9,7 @@ export function formatRunSummary(s: RunSummary, runDir: string): string {
     `${s.model} on ${s.dataset} (${s.setting}), ${s.epochs} epoch${s.epochs === 1 ? '' : 's'} at ${s.inputSize}×${s.inputSize}, batch ${s.batchSize}`,
     `  params        ${s.params.total.toLocaleString('en-US')} (${s.params.trainable.toLocaleString('en-US')} trainable)`,
     `  accuracy      train ${pct(s.final.trainAcc)}  val ${pct(s.final.valAcc)}  test ${pct(s.final.testAcc)}${
-      s.batchNormRecalibration ? ' (test after re-estimating BatchNorm statistics)' : ''
+      s.batchNormRecalibration ? ' (val and test after re-estimating BatchNorm statistics)' : ''
     }`,
     `  memory        peak tensors ${(s.memory.peakTensorBytes / MiB).toFixed(0)} MiB, peak RSS ${(s.memory.peakRssBytes / MiB).toFixed(0)} MiB, paper-style system RAM ${(s.memory.paperAvgMemBytes / MiB).toFixed(0)} MiB`,
     `  time          ${s.time.meanEpochS.toFixed(1)} s per epoch`,

@@ -26,7 +26,8 @@ export interface RunSummary extends RunIdentity {
   final: { trainAcc: number; valAcc: number; testAcc: number | null; testLoss: number | null };
   /**
    * Set when BatchNorm's statistics were re-estimated from `images` training images after the last
-   * epoch (config.recalibrateBatchNorm): testAcc and the saved weights use them. Absent in older runs.
+   * epoch (config.recalibrateBatchNorm): valAcc, testAcc and the saved weights use them (valAcc in runs
+   * before 2026-11-30 was the last epoch's, with the moving statistics). Absent in older runs.
    */
   batchNormRecalibration?: { layers: number; images: number } | null;
   /** Images left out because they could not be read (train, val, test). Absent in older runs. */

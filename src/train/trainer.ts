@@ -286,9 +286,17 @@ async function trainAndTest(
   }
 
   let recalibration: Recalibration | null = null;
+  // With re-estimated statistics the validation split is evaluated again: the last epoch's figure was
+  // measured with the moving statistics, which after a few hundred steps are still near their initial
+  // values (a short run's validation accuracy sits at chance while its test accuracy does not), and
+  // whoever selects by validation accuracy (the search's rungs, early stopping's best) must see the
+  // model that is tested and saved.
+  let recalibratedVal: Evaluation | null = null;
   if (config.recalibrateBatchNorm) {
     events?.phase?.('re-estimating BatchNorm statistics');
     recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), { memoryFormat });
+    if (dataset.splits.val.length > 0)
+      recalibratedVal = await evaluate(model, loaders.val, classes, { memoryFormat });
   }
   events?.phase?.('testing');
   const test =
@@ -309,7 +317,7 @@ async function trainAndTest(
     classes: JSON.stringify(dataset.classNames),
   });
   const summary = {
-    ...summarize(config, record.identity!, record, progress.history, test, inference),
+    ...summarize(config, record.identity!, record, progress.history, test, inference, recalibratedVal),
     stoppedEarly: progress.stopped,
     batchNormRecalibration: recalibration,
     skippedImages: skippedImages(loaders, dataset.root),
@@ -389,6 +397,7 @@ function summarize(
   history: EpochRecord[],
   test: Evaluation | null,
   inference: RunInferenceLatency,
+  recalibratedVal: Evaluation | null,
 ): RunSummary {
   const last = history[history.length - 1];
   const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
@@ -402,7 +411,7 @@ function summarize(
     params: record.model.params,
     final: {
       trainAcc: last?.acc ?? NaN,
-      valAcc: last?.valAcc ?? NaN,
+      valAcc: recalibratedVal?.accuracy ?? last?.valAcc ?? NaN,
       testAcc: test ? test.accuracy : null,
       testLoss: test ? test.loss : null,
     },

@@ -57,7 +57,7 @@ test('eval reports a run on its test split, and with --recalibrate-bn re-estimat
   }
 });
 
-test('train --recalibrate-bn tests and saves with re-estimated statistics, which eval then reproduces', async () => {
+test('train --recalibrate-bn validates, tests and saves with re-estimated statistics, which eval then reproduces', async () => {
   const { dir, run, stdout } = await trainedRun(['--recalibrate-bn', '--json']);
   try {
     const summary = JSON.parse(stdout);
@@ -69,6 +69,15 @@ test('train --recalibrate-bn tests and saves with re-estimated statistics, which
     assert.ok(
       Math.abs(plain.loss - summary.final.testLoss) < 1e-5,
       `the saved weights hold the statistics the test used: loss ${plain.loss} vs ${summary.final.testLoss}`,
+    );
+    // The validation accuracy a search or a report selects by is the tested model's too.
+    const val = JSON.parse(runCli(['eval', run, '--split', 'val', '--json']).stdout);
+    assert.equal(val.accuracy, summary.final.valAcc, 'final.valAcc is measured after the re-estimation');
+    const lastEpoch = summary.history.at(-1);
+    assert.notEqual(
+      `${lastEpoch.valAcc}/${lastEpoch.valLoss}`,
+      `${val.accuracy}/${val.loss}`,
+      'the last epoch measured validation with the moving statistics (else this test shows nothing)',
     );
     const again = JSON.parse(runCli(['eval', run, '--recalibrate-bn', '--json']).stdout);
     assert.ok(
