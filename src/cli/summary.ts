@@ -12,7 +12,7 @@ import {
 import { describeModel, type ModelOptions } from '../zoo/registry.js';
 import { memoryLayout } from '../train/memory-choice.js';
 import type { MemoryFormatSetting } from '../train/memory-format.js';
-import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
+import type { PrecisionSetting } from '../train/precision.js';
 import { UsageError } from './errors.js';
 import { integer, memoryFormatSetting, positiveNumber, precisionSetting } from './parse.js';
 
@@ -64,7 +64,7 @@ export function registerSummary(program: Command): void {
     )
     .option(
       '--precision <p>',
-      'predict the step in fp32 or bf16 (bfloat16 autocast), or auto: bf16 where this CPU has bfloat16 instructions',
+      'predict the step in fp32 or bf16 (bfloat16 autocast); auto (as train decides it later, by measuring) is predicted as fp32, the larger',
       precisionSetting,
       'fp32',
     )
@@ -89,11 +89,8 @@ export function registerSummary(program: Command): void {
         );
       const preset = options.memoryModel as MemoryPresetName;
       const description = describeModel(model, modelOptions);
-      // bf16 is predicted for any CPU (the prediction may be for another device); auto means this one.
-      const layout = memoryLayout({
-        precision: options.precision === 'auto' ? resolvePrecision('auto') : options.precision,
-        memoryFormat: options.memoryFormat,
-      });
+      // bf16 is predicted for any CPU (the prediction may be for another device); auto as train predicts it.
+      const layout = memoryLayout({ precision: options.precision, memoryFormat: options.memoryFormat });
       if (options.describe) {
         process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
         return;

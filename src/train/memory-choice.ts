@@ -45,16 +45,18 @@ export function optimizerModel(config: Pick<TrainConfig, 'optimizer' | 'momentum
 
 /**
  * The precision and memory format the memory model predicts a run in. `auto` is settled after the
- * plan (it times the plan's step: ./memory-format-choice.ts), so it is predicted as channels-last,
- * the larger of the two predictions (its convolutions' weight gradients take a third weight-sized
- * buffer): a plan chosen for a budget then fits in either format.
+ * plan (it times the plan's step: ./step-settings-choice.ts), so a format auto is predicted as
+ * channels-last, the larger of the two predictions (its convolutions' weight gradients take a third
+ * weight-sized buffer), and a precision auto as fp32, whose activations take twice bf16's bytes (bf16's
+ * weight copies add half the weights' bytes, less than that wherever activations dominate a step): a
+ * plan chosen for a budget then fits in what is chosen.
  */
 export function memoryLayout(config: Pick<TrainConfig, 'precision' | 'memoryFormat'>): {
   precision: ComputePrecision;
   memoryFormat: ActivationFormat;
 } {
   return {
-    precision: config.precision,
+    precision: config.precision === 'auto' ? 'fp32' : config.precision,
     memoryFormat: config.memoryFormat === 'auto' ? 'channels-last' : config.memoryFormat,
   };
 }
