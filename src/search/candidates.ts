@@ -3,7 +3,7 @@
 // and parameter budgets.
 import { predictPlan, summarize } from '../analysis/index.js';
 import type { ModelDescription } from '../models/description.js';
-import { optimizerModel } from '../train/index.js';
+import { memoryLayout, optimizerModel } from '../train/index.js';
 import { trainingView } from '../zoo/model-file.js';
 import { decode, descriptionHash, type Genome, type SearchSpace } from './space.js';
 import type { SearchSettings } from './types.js';
@@ -23,11 +23,12 @@ export interface Analysis {
 export type Budgets = Pick<SearchSettings, 'memoryBudgetBytes' | 'paramBudget' | 'numClasses' | 'train'>;
 
 /**
- * Predicted peak training memory of a training description under the trials' memory plan, batch and
- * optimizer: what the memory objective and the memory budget are about.
+ * Predicted peak training memory of a training description under the trials' memory plan, batch,
+ * optimizer, precision and memory format: what the memory objective and the memory budget are about.
  */
 export function predictedPeakBytes(training: ModelDescription, train: SearchSettings['train']): number {
   return predictPlan(training, train.memoryPlan, {
+    ...memoryLayout(train),
     batchSize: train.batchSize,
     optimizer: optimizerModel(train),
   }).peakBytes;

@@ -49,6 +49,7 @@ export {
   type StepChoice,
   type StepTimer,
 } from './step-settings-choice.js';
+export { chooseInferencePrecision, type InferenceWorkload } from './inference-precision.js';
 export {
   isPrecisionSetting,
   describePrecision,
@@ -59,4 +60,4 @@ export {
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
 export { predictImages, type Prediction, type PredictOptions } from './predict.js';
-export { optimizerModel } from './memory-choice.js';
+export { memoryLayout, optimizerModel } from './memory-choice.js';
