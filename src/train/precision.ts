@@ -3,7 +3,7 @@
 // in float32 (autocast's float32 list), parameters, gradients, optimizer state and BatchNorm's running
 // statistics in float32 (autocast casts weights per step, it never changes them). Backward runs
 // outside the region, as PyTorch recommends: each op's backward in the dtype its forward ran in.
-import { autocast, bf16Support, readCpuFlags } from '../engine/index.js';
+import { autocast, bf16Support, readCpuFlags, type Tensor } from '../engine/index.js';
 import { TrainInputError } from './errors.js';
 
 /** What a step computes in. */
@@ -82,4 +82,12 @@ export function describePrecision(choice: PrecisionChoice, what = 'training step
 /** Runs a forward pass (and its loss) in the precision. */
 export function inPrecision<T>(precision: Precision, forward: () => T): T {
   return precision === 'bf16' ? autocast(forward, 'bfloat16') : forward();
+}
+
+/**
+ * An inference forward pass in the precision, its output in float32 (so losses, softmax and argmax
+ * downstream compute as in fp32): eval's and predict's.
+ */
+export function inferIn(precision: Precision, forward: () => Tensor): Tensor {
+  return precision === 'bf16' ? autocast(forward, 'bfloat16').to('float32') : forward();
 }
