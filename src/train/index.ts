@@ -60,4 +60,4 @@ export {
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
 export { predictImages, type Prediction, type PredictOptions } from './predict.js';
-export { memoryLayout, optimizerModel } from './memory-choice.js';
+export { memoryLayouts, optimizerModel, predictPlanIn } from './memory-choice.js';

@@ -14,6 +14,8 @@ import {
   type StepSettings,
   type StepWorkload,
 } from '../../src/train/step-settings-choice.js';
+import { chooseMemoryPlan } from '../../src/train/memory-choice.js';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/train/config.js';
 
 let cacheRoot = '';
 before(async () => {
@@ -139,4 +141,24 @@ test('auto times a real bf16 and fp32 training step and keeps the faster', () =>
   if (precision.chosen !== 'measured') return;
   assert.ok(precision.stepMs.fp32 > 0 && precision.stepMs.bf16 > 0, JSON.stringify(precision));
   assert.equal(precision.precision, precision.stepMs.bf16 < precision.stepMs.fp32 ? 'bf16' : 'fp32');
+});
+
+test('the memory model predicts a precision auto run in the precision whose peak is the larger', () => {
+  const predicted = (precision: 'auto' | 'fp32' | 'bf16', batchSize: number) =>
+    chooseMemoryPlan(
+      {
+        ...DEFAULT_TRAIN_CONFIG,
+        precision,
+        memoryFormat: 'nchw',
+        batchSize,
+        memoryPlan: { ...DEFAULT_TRAIN_CONFIG.memoryPlan, optimizer: 'in-backward' },
+      },
+      describeModel('mobilenet-v2', { numClasses: 2, inputSize: 32, includePreprocessing: false }),
+    ).record.predictedPeakBytes;
+  // Optimizer in backward, batch 1: bf16's weight copies outweigh the activations it halves;
+  // batch 32: the other way round.
+  assert.ok(predicted('bf16', 1) > predicted('fp32', 1));
+  assert.ok(predicted('fp32', 32) > predicted('bf16', 32));
+  for (const batch of [1, 32])
+    assert.equal(predicted('auto', batch), Math.max(predicted('fp32', batch), predicted('bf16', batch)));
 });
