@@ -1,7 +1,7 @@
 // --precision on train and bench: checked by the parser, chosen on this CPU, recorded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { trainedRun } from '../helpers/trained-run.js';
@@ -47,4 +47,27 @@ test('bench --precision auto times the step in the precision auto chose here', (
   ]);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(JSON.parse(result.stdout).precision.chosen, autoHere);
+});
+
+test('a resumed --precision auto run keeps the precision it trained in, measuring nothing again', async () => {
+  const args = ['--precision', 'auto', '--memory-format', 'nchw'];
+  const { dir, run } = await trainedRun(args);
+  const file = path.join(run, 'run.json');
+  const record = JSON.parse(await readFile(file, 'utf8'));
+  // What an earlier session chose, made the opposite of what this machine measures (where it can be).
+  const kept =
+    record.precision.chosen === 'measured'
+      ? {
+          ...record.precision,
+          precision: record.precision.precision === 'bf16' ? 'fp32' : 'bf16',
+          stepMs: { fp32: record.precision.stepMs.bf16, bf16: record.precision.stepMs.fp32 },
+        }
+      : record.precision;
+  await writeFile(file, JSON.stringify({ ...record, precision: kept }));
+  const resumed = runCli([
+    ...['train', '--model', 'xception-mini', '--data', path.join(dir, 'pcb'), '--input', '32'],
+    ...['--epochs', '2', '--out', run, '--resume', ...args],
+  ]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.deepEqual(JSON.parse(await readFile(file, 'utf8')).precision, kept);
 });
