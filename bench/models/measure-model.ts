@@ -9,7 +9,6 @@ import path from 'node:path';
 import { memoryStats } from '../../src/engine/index.js';
 import { benchModel, type BenchResult } from '../../src/train/bench-model.js';
 import type { MemoryFormatChoice } from '../../src/train/memory-format.js';
-import { resolvePrecision } from '../../src/train/precision.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { median } from '../common/stats.js';
 import { runModelPeer, type PeerRequest, type SameFunctionCheck } from './pytorch-side.js';
@@ -181,7 +180,7 @@ export async function measureModel(
         ...common,
         batch: o.batch,
         memoryFormat: 'channels-last',
-        precision: resolvePrecision('bf16'),
+        precision: 'bf16',
       }),
     );
     if (bf16) add(train.bf16, bf16.r.train.stepMs.median, bf16.peakBytes);

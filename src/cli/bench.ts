@@ -19,12 +19,11 @@ import {
   MEMORY_PLAN_HELP,
   PRECISION_HELP,
 } from './train.js';
-import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
+import { describePrecision } from '../train/precision.js';
 import { describeMemoryFormat } from '../train/memory-format.js';
 import { UsageError } from './errors.js';
 
-type BenchFlags = Omit<BenchOptions, 'precision'> & {
-  precision: PrecisionSetting;
+type BenchFlags = BenchOptions & {
   /** Deprecated alias of --memory-format channels-last. */
   channelsLast?: boolean;
   json?: boolean;
@@ -50,11 +49,7 @@ export function registerBench(program: Command): void {
     .action((model: string, flags: BenchFlags) => {
       if (flags.memoryPlan && flags.memoryBudget !== undefined)
         throw new UsageError('--memory-plan and --memory-budget both choose the memory plan: give one');
-      const result = benchModel(model, {
-        ...flags,
-        memoryFormat: askedMemoryFormat(flags),
-        precision: resolvePrecision(flags.precision),
-      });
+      const result = benchModel(model, { ...flags, memoryFormat: askedMemoryFormat(flags) });
       if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else process.stdout.write(formatBench(result));
     });
@@ -63,8 +58,9 @@ export function registerBench(program: Command): void {
 function formatBench(r: BenchResult): string {
   const MiB = 1024 * 1024;
   return [
-    `${r.model} at ${r.input}×${r.input}, batch ${r.batch}, ${r.threads} threads, ${r.precision}`,
+    `${r.model} at ${r.input}×${r.input}, batch ${r.batch}, ${r.threads} threads, ${r.precision.precision}`,
     `  memory format  ${describeMemoryFormat(r.memoryFormat)}`,
+    `  precision      ${describePrecision(r.precision)}`,
     `  training step  median ${r.train.stepMs.median.toFixed(1)} ms (p95 ${r.train.stepMs.p95.toFixed(1)}), ${r.train.imagesPerS.toFixed(1)} images/s`,
     `  inference      median ${r.infer.batchMs.median.toFixed(1)} ms per batch (p95 ${r.infer.batchMs.p95.toFixed(1)})`,
     `    BN folded    median ${r.infer.folded.batchMs.median.toFixed(1)} ms per batch (p95 ${r.infer.folded.batchMs.p95.toFixed(1)}), as eval and predict run`,

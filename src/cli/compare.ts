@@ -11,7 +11,13 @@ import { modelNames, PAPER_MODELS } from '../zoo/registry.js';
 import { isModelFile, readModelFile } from '../zoo/model-file.js';
 import { parseFreeze } from '../train/index.js';
 import type { MemoryPlan } from '../analysis/index.js';
-import { MEMORY_BUDGET_HELP, MEMORY_FORMAT_HELP, MEMORY_PLAN_HELP, RECALIBRATE_BN_HELP } from './train.js';
+import {
+  MEMORY_BUDGET_HELP,
+  MEMORY_FORMAT_HELP,
+  MEMORY_PLAN_HELP,
+  PRECISION_HELP,
+  RECALIBRATE_BN_HELP,
+} from './train.js';
 import { UsageError } from './errors.js';
 import {
   askedMemoryFormat,
@@ -20,8 +26,10 @@ import {
   integer,
   memoryFormatSetting,
   memoryPlan,
+  precisionSetting,
 } from './parse.js';
 import type { MemoryFormatSetting } from '../train/memory-format.js';
+import { precisionCandidates, type PrecisionSetting } from '../train/precision.js';
 import { trainProgress } from './train-progress.js';
 import { QueueExecutor } from '../distributed/queue-executor.js';
 import { tagName } from './worker.js';
@@ -43,6 +51,7 @@ interface CompareFlags {
   recalibrateBn?: boolean;
   memoryPlan?: MemoryPlan;
   memoryBudget?: number;
+  precision?: PrecisionSetting;
   queue?: string;
   tag?: string;
   resume?: boolean;
@@ -79,6 +88,7 @@ export function registerCompare(program: Command): void {
     .option('--recalibrate-bn', RECALIBRATE_BN_HELP)
     .option('--memory-plan <plan>', MEMORY_PLAN_HELP, memoryPlan)
     .option('--memory-budget <size>', MEMORY_BUDGET_HELP, byteSize)
+    .option('--precision <p>', `${PRECISION_HELP}; default: the spec's, else fp32`, precisionSetting)
     .option('--out <dir>', 'experiment directory (default: experiments/<preset or data>)')
     .option(
       '--queue <url>',
@@ -210,7 +220,10 @@ async function buildSpec(flags: CompareFlags): Promise<ExperimentSpec> {
     ...(flags.recalibrateBn ? { recalibrateBatchNorm: true } : {}),
     ...(flags.memoryPlan ? { memoryPlan: flags.memoryPlan } : {}),
     ...(flags.memoryBudget !== undefined ? { memoryBudgetBytes: flags.memoryBudget } : {}),
+    ...(flags.precision ? { precision: flags.precision } : {}),
   };
+  // Runs on this machine would each refuse bf16 without bfloat16 instructions: refuse it once, now.
+  if (!flags.queue && base.train.precision) precisionCandidates(base.train.precision);
   const pretrainedFrom = flags.pretrainedFrom
     ? path.resolve(flags.pretrainedFrom)
     : (base.pretrainedFrom ?? null);

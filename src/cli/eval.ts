@@ -16,13 +16,21 @@ import { compareLatency, compareOnOnnx, openOnnxSession, readOnnxFile } from '..
 import { inferenceCopy, type DescribedModel } from '../models/index.js';
 import type { LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
-import { evaluate, runMemoryFormat, type RunRecord } from '../train/index.js';
+import {
+  chooseInferencePrecision,
+  describePrecision,
+  evaluate,
+  runMemoryFormat,
+  type PrecisionSetting,
+  type RunRecord,
+} from '../train/index.js';
 import { batchLayout } from '../train/memory-format.js';
 import { loadRunModel } from '../train/load-run.js';
 import { measureRunInference } from '../train/step.js';
 import { recalibrateBatchNorm, type Recalibration } from '../train/recalibrate.js';
 import { UsageError } from './errors.js';
-import { threadCount } from './parse.js';
+import { precisionSetting, threadCount } from './parse.js';
+import { INFERENCE_PRECISION_HELP } from './predict.js';
 
 interface EvalFlags {
   data?: string;
@@ -31,6 +39,7 @@ interface EvalFlags {
   recalibrateBn?: boolean;
   onnx?: string;
   threads: number;
+  precision: PrecisionSetting;
 }
 
 export function registerEval(program: Command): void {
@@ -51,6 +60,12 @@ export function registerEval(program: Command): void {
       "also evaluate this ONNX export of the run in ONNX Runtime: accuracy, agreement and latency beside the run's own forward pass",
     )
     .option('--threads <n>', 'threads of both, for the --onnx latency comparison', threadCount, 2)
+    .option(
+      '--precision <p>',
+      `${INFERENCE_PRECISION_HELP}; the latency is measured in it`,
+      precisionSetting,
+      'fp32',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (runDir: string, flags: EvalFlags) => {
       if (flags.split !== undefined && !['train', 'val', 'test'].includes(flags.split))
@@ -117,7 +132,16 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     // rounding, one pass over each activation fewer).
     const inference = inferenceCopy(model);
     folded = inference.model;
-    const evaluation = await evaluate(folded, loaders.test, dataset.classNames.length, { memoryFormat });
+    const precision = chooseInferencePrecision(flags.precision, {
+      model: folded.eval(),
+      inputSize: config.inputSize,
+      memoryFormat,
+      batchSize: config.batchSize,
+    });
+    const evaluation = await evaluate(folded, loaders.test, dataset.classNames.length, {
+      memoryFormat,
+      precision: precision.precision,
+    });
     const onnx = flags.onnx
       ? await evaluateOnnx(
           path.resolve(flags.onnx),
@@ -134,6 +158,8 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
       split,
       /** The run's own, as it trained (older runs: their channelsLast). */
       memoryFormat,
+      /** What the forward passes (evaluated and timed) computed in, and how it was chosen. */
+      precision,
       recalibration,
       foldedBatchNorms: inference.foldedBatchNorms,
       images: evaluation.images,
@@ -144,7 +170,10 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
         dataset.classNames.map((name, i) => [name, evaluation.perClassAccuracy[i]]),
       ),
       confusion: evaluation.confusion,
-      latency: measureRunInference({ training: model, folded }, config.inputSize, { memoryFormat }),
+      latency: measureRunInference({ training: model, folded }, config.inputSize, {
+        memoryFormat,
+        precision: precision.precision,
+      }),
       onnx,
     };
   } finally {
@@ -215,6 +244,7 @@ function formatEvaluation(r: EvalResult): string {
   const width = Math.max(...r.classes.map((c) => c.length), 5);
   const lines = [
     `${r.model} on ${r.split === 'all' ? `all ${r.images} images of ${r.data}` : `the ${r.split} split (${r.images} images)`}: accuracy ${pct(r.accuracy)}, loss ${r.loss.toFixed(4)}`,
+    `precision: ${describePrecision(r.precision, 'forward pass')}`,
     ...(r.recalibration
       ? [
           `BatchNorm statistics re-estimated from ${r.recalibration.images} training images (${r.recalibration.layers} layers)`,

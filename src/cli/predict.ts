@@ -5,14 +5,25 @@ import path from 'node:path';
 import { expandImagePaths } from '../data/index.js';
 import { createProgress } from '../data/progress.js';
 import { inferenceCopy, type InferenceCopy } from '../models/index.js';
-import { loadRunModel, predictImages, runMemoryFormat, type Prediction } from '../train/index.js';
-import { integer } from './parse.js';
+import {
+  chooseInferencePrecision,
+  loadRunModel,
+  predictImages,
+  runMemoryFormat,
+  type Prediction,
+  type PrecisionSetting,
+} from '../train/index.js';
+import { integer, precisionSetting } from './parse.js';
 
 interface PredictFlags {
   json?: boolean;
   top: number;
   batch: number;
+  precision: PrecisionSetting;
 }
+
+export const INFERENCE_PRECISION_HELP =
+  'what the forward pass computes in: fp32, bf16 (bfloat16 autocast; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them and a forward pass of the run measures faster; docs/precision.md)';
 
 export function registerPredict(program: Command): void {
   program
@@ -22,6 +33,7 @@ export function registerPredict(program: Command): void {
     )
     .option('--top <k>', 'classes shown per image, most probable first', integer(), 3)
     .option('--batch <n>', 'images per batch', integer(), 32)
+    .option('--precision <p>', INFERENCE_PRECISION_HELP, precisionSetting, 'fp32')
     .option('--json', 'print the predictions as JSON')
     .action(async (runDir: string, paths: string[], flags: PredictFlags) => {
       const result = await predictRun(path.resolve(runDir), paths, flags);
@@ -45,6 +57,18 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
   const { model, foldedBatchNorms } = inference;
   const classes = record.data.classes;
   const memoryFormat = runMemoryFormat(record);
+  let precision;
+  try {
+    precision = chooseInferencePrecision(flags.precision, {
+      model: model.eval(),
+      inputSize: record.config.inputSize,
+      memoryFormat,
+      batchSize: Math.min(flags.batch, Math.max(1, files.length)),
+    });
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   const progress = createProgress('predicting', {
     total: files.length,
     quiet: files.length < 2 * flags.batch,
@@ -53,6 +77,7 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
     const { predictions, skipped } = await predictImages(model, files, {
       inputSize: record.config.inputSize,
       memoryFormat,
+      precision: precision.precision,
       batchSize: flags.batch,
       onProgress: (done) => progress.update(done),
     });
@@ -62,6 +87,8 @@ async function predictRun(runDir: string, args: string[], flags: PredictFlags) {
       model: record.model.name,
       foldedBatchNorms,
       memoryFormat,
+      /** What the forward passes computed in, and how it was chosen. */
+      precision,
       classes,
       images: predictions.map((p) => describe(p, classes, top)),
       skipped,
@@ -100,7 +127,7 @@ function formatPredictions(r: PredictResult): string {
         image.top.map((t) => `${t.class} ${pct(t.probability)}`).join(', '),
     ),
     '',
-    `${r.images.length} image(s) classified by ${r.model}` +
+    `${r.images.length} image(s) classified by ${r.model} in ${r.precision.precision}` +
       (r.skipped.length > 0 ? `, ${r.skipped.length} unreadable skipped (listed on stderr)` : ''),
     '',
   ];

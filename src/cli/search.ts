@@ -21,11 +21,13 @@ import {
   memoryFormatSetting,
   memoryPlan,
   positiveNumber,
+  precisionSetting,
   threadCount,
   threadsHelp,
 } from './parse.js';
-import { MEMORY_FORMAT_HELP } from './train.js';
+import { MEMORY_FORMAT_HELP, PRECISION_HELP } from './train.js';
 import type { MemoryFormatSetting } from '../train/memory-format.js';
+import { precisionCandidates, type PrecisionSetting } from '../train/precision.js';
 import { formatMemoryPlan, type MemoryPlan } from '../analysis/index.js';
 import { tagName } from './worker.js';
 
@@ -37,6 +39,7 @@ interface SearchFlags {
   memoryBudget?: number;
   memoryPlan?: MemoryPlan;
   memoryFormat: MemoryFormatSetting;
+  precision: PrecisionSetting;
   latencyBudget?: string;
   paramBudget?: number;
   budget?: string;
@@ -89,6 +92,12 @@ export function registerSearch(program: Command): void {
       `memory format of every trial: ${MEMORY_FORMAT_HELP.replace('the model', 'each candidate')}`,
       memoryFormatSetting,
       DEFAULT_TRAIN_CONFIG.memoryFormat,
+    )
+    .option(
+      '--precision <p>',
+      `precision of every trial (and of the memory prediction): ${PRECISION_HELP.replace('the model', 'each candidate')}`,
+      precisionSetting,
+      DEFAULT_TRAIN_CONFIG.precision,
     )
     .option('--latency-budget <time>', 'inference latency budget per image on this machine, e.g. 40ms')
     .option('--param-budget <n>', 'parameter budget (Keras count)', integer())
@@ -196,6 +205,8 @@ function toRequest(flags: SearchFlags): SearchRequest {
     );
   if (rungs.some((r, i) => i > 0 && r <= rungs[i - 1]!))
     throw new UsageError(`--rungs must increase, e.g. 1,3; got ${flags.rungs}`);
+  // Trials on this machine would each refuse bf16 without bfloat16 instructions: refuse it once, now.
+  if (!flags.queue) precisionCandidates(flags.precision);
   return {
     family: flags.family,
     sourceData: flags.data,
@@ -220,6 +231,7 @@ function toRequest(flags: SearchFlags): SearchRequest {
       batchSize: flags.batch,
       memoryPlan: plan,
       memoryFormat: flags.memoryFormat,
+      precision: flags.precision,
       seed: flags.seed,
       augment: flags.augment ?? false,
       schedule: { kind: 'constant' },

@@ -10,9 +10,9 @@ import {
   type PlanPrediction,
 } from '../analysis/index.js';
 import { describeModel, type ModelOptions } from '../zoo/registry.js';
-import { memoryLayout } from '../train/memory-choice.js';
+import { memoryLayouts, type MemoryLayout } from '../train/memory-choice.js';
 import type { MemoryFormatSetting } from '../train/memory-format.js';
-import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
+import { precisionCandidates, type PrecisionSetting } from '../train/precision.js';
 import { UsageError } from './errors.js';
 import { integer, memoryFormatSetting, positiveNumber, precisionSetting } from './parse.js';
 
@@ -64,7 +64,7 @@ export function registerSummary(program: Command): void {
     )
     .option(
       '--precision <p>',
-      'predict the step in fp32 or bf16 (bfloat16 autocast), or auto: bf16 where this CPU has bfloat16 instructions',
+      'predict the step in fp32 or bf16 (bfloat16 autocast), or auto: bf16 where this CPU has bfloat16 instructions (where train may choose it)',
       precisionSetting,
       'fp32',
     )
@@ -89,11 +89,11 @@ export function registerSummary(program: Command): void {
         );
       const preset = options.memoryModel as MemoryPresetName;
       const description = describeModel(model, modelOptions);
-      // bf16 is predicted for any CPU (the prediction may be for another device); auto means this one.
-      const layout = memoryLayout({
-        precision: options.precision === 'auto' ? resolvePrecision('auto') : options.precision,
-        memoryFormat: options.memoryFormat,
-      });
+      // bf16 is predicted for any CPU (the prediction may be for another device); auto means bf16 where
+      // this one has bfloat16 instructions (the last candidate), as train may choose it there.
+      const precision =
+        options.precision === 'auto' ? precisionCandidates('auto').at(-1)! : options.precision;
+      const [layout] = memoryLayouts({ precision, memoryFormat: options.memoryFormat }) as [MemoryLayout];
       if (options.describe) {
         process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
         return;
@@ -182,7 +182,7 @@ function formatSummary(s: ModelSummary, layout: string): string {
 
 /** One row per plan, fastest first: predicted peak, what it holds, relative step time. */
 /** What the step is predicted in, for the headings. */
-function layoutLabel({ precision, memoryFormat }: ReturnType<typeof memoryLayout>): string {
+function layoutLabel({ precision, memoryFormat }: MemoryLayout): string {
   return `${precision === 'bf16' ? 'bfloat16 autocast' : 'float32'}, ${memoryFormat}`;
 }
 

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import type { TrainEvents } from '../train/index.js';
 import { isDefaultPlan } from '../analysis/index.js';
 import { describeMemoryFormat } from '../train/memory-format.js';
+import { describePrecision } from '../train/precision.js';
 
 const MiB = 1024 * 1024;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -31,6 +32,9 @@ export function trainProgress(stream: NodeJS.WriteStream = process.stderr): Trai
     },
     memoryFormat(choice) {
       if (interactive && choice.chosen === 'measured') line(`memory format ${describeMemoryFormat(choice)}`);
+    },
+    precision(choice) {
+      if (interactive && choice.chosen !== 'forced') line(`precision ${describePrecision(choice)}`);
     },
     batch(p) {
       if (!interactive) return;

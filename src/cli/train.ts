@@ -17,7 +17,7 @@ import {
   threadCount,
   threadsHelp,
 } from './parse.js';
-import { resolvePrecision, type PrecisionSetting } from '../train/precision.js';
+import type { PrecisionSetting } from '../train/precision.js';
 import type { MemoryPlan } from '../analysis/index.js';
 import type { MemoryFormatSetting } from '../train/memory-format.js';
 import { formatRunSummary } from './run-format.js';
@@ -63,7 +63,7 @@ interface TrainFlags {
 export const MEMORY_PLAN_HELP =
   'how a step spends memory: checkpoint=none|blocks, microbatch=K (micro-batches per batch), optimizer=after-backward|in-backward, moments=fp32|bf16 (Adam moments in bfloat16: reduced precision), e.g. checkpoint=blocks,optimizer=in-backward (docs/memory.md)';
 export const PRECISION_HELP =
-  'what the training step computes in: fp32, bf16 (bfloat16 autocast, float32 weights; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them; docs/precision.md)';
+  'what the training step computes in: fp32, bf16 (bfloat16 autocast, float32 weights; needs a CPU with bfloat16 instructions) or auto (bf16 where the CPU has them and a step of the model measures faster; docs/precision.md)';
 export const MEMORY_FORMAT_HELP =
   'nchw, channels-last, or auto: the faster for the model on this CPU, measured in a few training steps before the first run of its kind and cached (docs/training.md)';
 export const MEMORY_BUDGET_HELP =
@@ -174,6 +174,6 @@ function toConfig(flags: TrainFlags): TrainConfig {
     memoryPlan: flags.memoryPlan ?? DEFAULT_TRAIN_CONFIG.memoryPlan,
     memoryBudgetBytes: flags.memoryBudget ?? null,
     allowBf16Moments: flags.allowBf16Moments ?? false,
-    precision: resolvePrecision(flags.precision),
+    precision: flags.precision,
   };
 }

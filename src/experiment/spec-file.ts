@@ -56,7 +56,7 @@ const trainSettings = z.strictObject({
   }),
   memoryBudgetBytes: wholeNumber.nullable(),
   allowBf16Moments: z.boolean(),
-  precision: z.enum(['fp32', 'bf16']),
+  precision: z.enum(['auto', 'fp32', 'bf16']),
 }) satisfies z.ZodType<Omit<TrainConfig, 'model' | 'data' | 'initFrom'>>;
 
 const modelName = z.string().refine((name) => modelNames().includes(name) || isModelFile(name), {

@@ -1,9 +1,9 @@
 // A genome's free evaluation: its description, parameters, MACs and predicted peak training memory
 // under the search's memory plan from src/analysis (no tensors), and how far it is over the memory
 // and parameter budgets.
-import { predictPlan, summarize } from '../analysis/index.js';
+import { summarize } from '../analysis/index.js';
 import type { ModelDescription } from '../models/description.js';
-import { optimizerModel } from '../train/index.js';
+import { memoryLayouts, optimizerModel, predictPlanIn } from '../train/index.js';
 import { trainingView } from '../zoo/model-file.js';
 import { decode, descriptionHash, type Genome, type SearchSpace } from './space.js';
 import type { SearchSettings } from './types.js';
@@ -23,14 +23,12 @@ export interface Analysis {
 export type Budgets = Pick<SearchSettings, 'memoryBudgetBytes' | 'paramBudget' | 'numClasses' | 'train'>;
 
 /**
- * Predicted peak training memory of a training description under the trials' memory plan, batch and
- * optimizer: what the memory objective and the memory budget are about.
+ * Predicted peak training memory of a training description under the trials' memory plan, batch,
+ * optimizer, precision and memory format: what the memory objective and the memory budget are about.
  */
 export function predictedPeakBytes(training: ModelDescription, train: SearchSettings['train']): number {
-  return predictPlan(training, train.memoryPlan, {
-    batchSize: train.batchSize,
-    optimizer: optimizerModel(train),
-  }).peakBytes;
+  const options = { batchSize: train.batchSize, optimizer: optimizerModel(train) };
+  return predictPlanIn(training, train.memoryPlan, options, memoryLayouts(train)).peakBytes;
 }
 
 /** Analyse a genome; `{ error }` when its transforms do not fit together (the message says why). */

@@ -31,9 +31,9 @@ import { planStep } from './blockwise-step.js';
 import { DEFAULT_TRAIN_CONFIG } from './config.js';
 import { chooseMemoryPlan, momentDtypeOf, type RunMemory } from './memory-choice.js';
 import type { MemoryPlan } from '../analysis/index.js';
-import type { Precision } from './precision.js';
+import type { PrecisionChoice, PrecisionSetting } from './precision.js';
 import { tensorFormat, type MemoryFormatChoice, type MemoryFormatSetting } from './memory-format.js';
-import { chooseMemoryFormat, type ChooseOptions } from './memory-format-choice.js';
+import { chooseStepSettings, type ChooseOptions } from './step-settings-choice.js';
 
 export interface BenchOptions {
   /** Input side in pixels. */
@@ -45,7 +45,7 @@ export interface BenchOptions {
   classes: number;
   /** Intra-op threads; every core when omitted. */
   threads?: number;
-  /** nchw, channels-last, or auto (default): the faster, measured as train does (./memory-format.ts). */
+  /** nchw, channels-last, or auto (default): the faster, measured as train does (./step-settings-choice.ts). */
   memoryFormat?: MemoryFormatSetting;
   /** How the step spends memory (default: the ordinary step). */
   memoryPlan?: MemoryPlan;
@@ -53,8 +53,11 @@ export interface BenchOptions {
   memoryBudget?: number;
   /** memoryBudget may choose bfloat16 Adam moments. */
   allowBf16Moments?: boolean;
-  /** What the training step computes in (default fp32); inference is timed in float32 either way. */
-  precision?: Precision;
+  /**
+   * What the training step computes in (default fp32; auto measured as train does); inference is
+   * timed in float32 either way.
+   */
+  precision?: PrecisionSetting;
 }
 
 export interface BenchResult {
@@ -64,7 +67,8 @@ export interface BenchResult {
   threads: number;
   /** The format timed and how it was chosen. */
   memoryFormat: MemoryFormatChoice;
-  precision: Precision;
+  /** The precision timed and how it was chosen. */
+  precision: PrecisionChoice;
   params: { total: number; trainable: number };
   train: { steps: number; stepMs: Summary; imagesPerS: number };
   /** Inference on the training batch: the training graph, and `folded` with BatchNorm folded (as eval runs). */
@@ -85,7 +89,7 @@ export interface BenchResult {
 export function benchModel(
   name: string,
   options: BenchOptions,
-  formatOptions: ChooseOptions = {},
+  chooseOptions: ChooseOptions = {},
 ): BenchResult {
   const description = describeModel(name, {
     numClasses: options.classes,
@@ -106,11 +110,10 @@ export function benchModel(
   );
   const threads = options.threads ?? os.availableParallelism();
   setNumThreads(threads);
-  const precision = options.precision ?? 'fp32';
-  const memoryFormat = chooseMemoryFormat(
-    options.memoryFormat ?? 'auto',
-    { description, batchSize: options.batch, threads, precision, plan: memory.plan },
-    formatOptions,
+  const { memoryFormat, precision } = chooseStepSettings(
+    { memoryFormat: options.memoryFormat ?? 'auto', precision: options.precision ?? 'fp32' },
+    { description, batchSize: options.batch, threads, plan: memory.plan },
+    chooseOptions,
   );
   manualSeed(0);
   emptyCache();
@@ -125,7 +128,7 @@ export function benchModel(
   try {
     const rssResetProblem = resetPeakRss();
     resetPeakMemory();
-    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan, precision));
+    const step = () => tidy(() => planStep(model, optimizer, x, y, memory.plan, precision.precision));
     const train = measureLatency(step, { warmup: 3, iterations: options.steps });
     const peakTensorBytes = memoryStats().peakBytes;
     const peakRssBytes = readProcessMemoryStatus()?.hwmBytes ?? process.memoryUsage.rss();

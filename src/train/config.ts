@@ -2,7 +2,7 @@
 // repeated; everything that changes the numbers is here, with Keras' defaults where the paper used Keras.
 import { DEFAULT_MEMORY_PLAN, type MemoryPlan } from '../analysis/memory-plan.js';
 import { TrainInputError } from './errors.js';
-import type { Precision } from './precision.js';
+import type { PrecisionSetting } from './precision.js';
 import type { MemoryFormatSetting } from './memory-format.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
@@ -77,10 +77,11 @@ export interface TrainConfig {
   /** memoryBudgetBytes may choose a plan with bfloat16 Adam moments (reduced-precision state). */
   allowBf16Moments: boolean;
   /**
-   * What the training step computes in: fp32, or bf16 autocast (src/train/precision.ts; refused on a
-   * CPU without bfloat16 instructions). The CLI's --precision auto is resolved before it gets here.
+   * What the training step computes in: fp32, bf16 autocast (src/train/precision.ts; refused on a
+   * CPU without bfloat16 instructions), or auto: bf16 where the CPU has them and a step measures faster
+   * (./step-settings-choice.ts; run.json's precision records what ran and how it was chosen).
    */
-  precision: Precision;
+  precision: PrecisionSetting;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Omit<TrainConfig, 'model' | 'data'> = {

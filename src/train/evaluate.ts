@@ -5,6 +5,7 @@ import type { Module } from '../nn/index.js';
 import type { DataLoader } from '../data/index.js';
 import { batchTensors } from './batch.js';
 import type { MemoryFormat } from './memory-format.js';
+import { inferIn, type Precision } from './precision.js';
 
 export interface Evaluation {
   loss: number;
@@ -19,7 +20,7 @@ export async function evaluate(
   model: Module,
   loader: DataLoader,
   classes: number,
-  { memoryFormat = 'nchw' as MemoryFormat, epoch = 0 } = {},
+  { memoryFormat = 'nchw' as MemoryFormat, epoch = 0, precision = 'fp32' as Precision } = {},
 ): Promise<Evaluation> {
   const wasTraining = model.training;
   model.eval();
@@ -30,7 +31,7 @@ export async function evaluate(
       const { loss, predicted } = noGrad(() =>
         tidy(() => {
           const { x, y } = batchTensors(batch, memoryFormat);
-          const logits = model.forward(x);
+          const logits = inferIn(precision, () => model.forward(x));
           return {
             loss: F.crossEntropy(logits, y, { reduction: 'sum' }).item(),
             predicted: logits.argmax(1).toArray(),

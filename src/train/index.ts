@@ -42,12 +42,22 @@ export {
   type MemoryFormatChoice,
 } from './memory-format.js';
 export {
-  chooseMemoryFormat,
+  chooseStepSettings,
   timeTrainingStep,
-  type FormatWorkload,
+  type StepWorkload,
+  type StepSettings,
+  type StepChoice,
   type StepTimer,
-} from './memory-format-choice.js';
+} from './step-settings-choice.js';
+export { chooseInferencePrecision, type InferenceWorkload } from './inference-precision.js';
+export {
+  isPrecisionSetting,
+  describePrecision,
+  type Precision,
+  type PrecisionSetting,
+  type PrecisionChoice,
+} from './precision.js';
 // The per-epoch record is measured by src/measure; re-exported because RunSummary holds it.
 export type { EpochRecord } from '../measure/index.js';
 export { predictImages, type Prediction, type PredictOptions } from './predict.js';
-export { optimizerModel } from './memory-choice.js';
+export { memoryLayouts, optimizerModel, predictPlanIn } from './memory-choice.js';

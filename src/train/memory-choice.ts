@@ -5,14 +5,15 @@ import {
   ADAM,
   PREDICTION_MARGIN,
   budgetFor,
-  choosePlan,
   formatMemoryPlan,
   predictPlan,
+  predictPlans,
   sgd,
   type ActivationFormat,
   type ComputePrecision,
   type MemoryPlan,
   type OptimizerModel,
+  type PlanOptions,
   type PlanPrediction,
 } from '../analysis/index.js';
 import type { MomentDtype } from '../engine/index.js';
@@ -43,20 +44,55 @@ export function optimizerModel(config: Pick<TrainConfig, 'optimizer' | 'momentum
   return config.optimizer === 'sgd' ? sgd({ momentum: config.momentum }) : ADAM;
 }
 
-/**
- * The precision and memory format the memory model predicts a run in. `auto` is settled after the
- * plan (it times the plan's step: ./memory-format-choice.ts), so it is predicted as channels-last,
- * the larger of the two predictions (its convolutions' weight gradients take a third weight-sized
- * buffer): a plan chosen for a budget then fits in either format.
- */
-export function memoryLayout(config: Pick<TrainConfig, 'precision' | 'memoryFormat'>): {
+/** A precision and memory format the memory model predicts a step in. */
+export interface MemoryLayout {
   precision: ComputePrecision;
   memoryFormat: ActivationFormat;
-} {
-  return {
-    precision: config.precision,
-    memoryFormat: config.memoryFormat === 'auto' ? 'channels-last' : config.memoryFormat,
-  };
+}
+
+/**
+ * The layouts the memory model predicts a run in, the larger prediction kept. `auto` is settled after
+ * the plan (it times the plan's step: ./step-settings-choice.ts), so a format auto is predicted as
+ * channels-last, always the larger of the two formats (its convolutions' weight gradients take a third
+ * weight-sized buffer), and a precision auto in both precisions: bf16 halves the activations but keeps
+ * bf16 copies of the weights, so either may be larger. A plan chosen for a budget then fits in what is
+ * chosen.
+ */
+export function memoryLayouts(config: Pick<TrainConfig, 'precision' | 'memoryFormat'>): MemoryLayout[] {
+  const memoryFormat = config.memoryFormat === 'auto' ? 'channels-last' : config.memoryFormat;
+  const precisions: ComputePrecision[] = config.precision === 'auto' ? ['fp32', 'bf16'] : [config.precision];
+  return precisions.map((precision) => ({ precision, memoryFormat }));
+}
+
+type LayoutFreeOptions = Omit<PlanOptions, 'precision' | 'memoryFormat'>;
+
+const larger = (a: PlanPrediction, b: PlanPrediction): PlanPrediction => (b.peakBytes > a.peakBytes ? b : a);
+
+/** A plan's prediction in the layout where its peak is the larger. */
+export function predictPlanIn(
+  description: ModelDescription,
+  plan: MemoryPlan,
+  options: LayoutFreeOptions,
+  layouts: MemoryLayout[],
+): PlanPrediction {
+  return layouts.map((layout) => predictPlan(description, plan, { ...options, ...layout })).reduce(larger);
+}
+
+/** choosePlan with each plan predicted in the layout where its peak is the larger. */
+function choosePlanIn(
+  description: ModelDescription,
+  budgetBytes: number,
+  options: LayoutFreeOptions,
+  layouts: MemoryLayout[],
+): { chosen: PlanPrediction | null; smallest: PlanPrediction } {
+  const [first, ...others] = layouts.map((layout) => predictPlans(description, { ...options, ...layout }));
+  const all = first!.map((p) =>
+    others
+      .map((predictions) => predictions.find((q) => formatMemoryPlan(q.plan) === formatMemoryPlan(p.plan))!)
+      .reduce(larger, p),
+  );
+  const smallest = all.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
+  return { chosen: all.find((p) => budgetFor(p.peakBytes) <= budgetBytes) ?? null, smallest };
 }
 
 /** Adam's moment dtype under a plan. */
@@ -105,8 +141,8 @@ export function chooseMemoryPlan(
   >,
   description: ModelDescription,
 ): MemoryChoice {
+  const layouts = memoryLayouts(config);
   const options = {
-    ...memoryLayout(config),
     batchSize: config.batchSize,
     optimizer: optimizerModel(config),
     frozenSegments: frozenSegments(description, config.freeze),
@@ -121,9 +157,10 @@ export function chooseMemoryPlan(
       `--memory-plan microbatch=${config.memoryPlan.microbatch} asks for more micro-batches than the batch of ${config.batchSize} images; lower it or raise --batch`,
     );
   let prediction: PlanPrediction;
-  if (config.memoryBudgetBytes === null) prediction = predictPlan(description, config.memoryPlan, options);
+  if (config.memoryBudgetBytes === null)
+    prediction = predictPlanIn(description, config.memoryPlan, options, layouts);
   else {
-    const choice = choosePlan(description, config.memoryBudgetBytes, options);
+    const choice = choosePlanIn(description, config.memoryBudgetBytes, options, layouts);
     if (!choice.chosen)
       throw new TrainInputError(
         `no memory plan trains ${description.name} at batch ${config.batchSize} within --memory-budget ${mb(config.memoryBudgetBytes)}: ` +

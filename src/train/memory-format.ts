@@ -1,6 +1,6 @@
 // The memory format a run's tensors use: NCHW, or channels-last (NHWC strides, oneDNN's preferred
 // layout); `auto` (the default) is the faster for the model on this CPU, chosen by
-// ./memory-format-choice.ts. The names and what each format means to the engine and the loader.
+// ./step-settings-choice.ts. The names and what each format means to the engine and the loader.
 import type { MemoryFormat as TensorMemoryFormat } from '../engine/index.js';
 
 export type MemoryFormat = 'nchw' | 'channels-last';

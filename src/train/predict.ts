@@ -6,6 +6,7 @@ import type { Module } from '../nn/index.js';
 import { createLoader } from '../data/index.js';
 import { batchTensors } from './batch.js';
 import { batchLayout, type MemoryFormat } from './memory-format.js';
+import { inferIn, type Precision } from './precision.js';
 
 export interface Prediction {
   path: string;
@@ -20,6 +21,8 @@ export interface PredictOptions {
   /** The run's (runMemoryFormat). */
   memoryFormat: MemoryFormat;
   batchSize: number;
+  /** What the forward pass computes in (default fp32; ./inference-precision.ts). */
+  precision?: Precision;
   /** Called after each batch with the images done so far (read or skipped). */
   onProgress?: (done: number) => void;
 }
@@ -45,7 +48,13 @@ export async function predictImages(
     let done = 0;
     for await (const batch of loader.epoch(0)) {
       const probabilities = noGrad(() =>
-        tidy(() => F.softmax(model.forward(batchTensors(batch, options.memoryFormat).x), 1).toFloat32Array()),
+        tidy(() => {
+          const { x } = batchTensors(batch, options.memoryFormat);
+          return F.softmax(
+            inferIn(options.precision ?? 'fp32', () => model.forward(x)),
+            1,
+          ).toFloat32Array();
+        }),
       );
       const classes = probabilities.length / batch.labels.length;
       batch.indices.forEach((index, i) => {

@@ -10,7 +10,7 @@ import { RunDir, readFinishedRun, type RunRecord } from './run-dir.js';
 import { TrainInputError } from './errors.js';
 import { requireWritableDirectory } from '../util/output-dir.js';
 import { chooseMemoryPlan, type MemoryChoice } from './memory-choice.js';
-import { resolvePrecision } from './precision.js';
+import { precisionCandidates } from './precision.js';
 
 export interface PreparedRun {
   description: ModelDescription;
@@ -34,7 +34,7 @@ export async function prepareRun(
   outDir: string,
   { resume = false, quiet = false, description: given }: PrepareOptions = {},
 ): Promise<PreparedRun> {
-  resolvePrecision(config.precision); // refuses bf16 on a CPU without bfloat16 instructions
+  precisionCandidates(config.precision); // refuses bf16 on a CPU without bfloat16 instructions
   const dataset = await openData(config, quiet);
   const description = given
     ? checkGivenDescription(given, config, dataset)

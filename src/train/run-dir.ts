@@ -7,6 +7,7 @@ import { removeStaleTemporaries, writeFileAtomic, writeJsonAtomic } from '../uti
 import type { ModelDescription } from '../models/description.js';
 import { upgradeTrainConfig, type LegacyTrainConfig, type TrainConfig } from './config.js';
 import type { MemoryFormat, MemoryFormatChoice } from './memory-format.js';
+import type { PrecisionChoice } from './precision.js';
 import type { EpochRecord } from '../measure/index.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
 import type { RunMemory } from './memory-choice.js';
@@ -50,6 +51,11 @@ export interface RunRecord {
   memory?: RunMemory;
   /** The memory format the latest session trained in and how it was chosen (absent in older runs). */
   memoryFormat?: MemoryFormatChoice;
+  /**
+   * The precision the run trains in and how it was chosen (absent in older runs: their
+   * config.precision, fp32 when absent too, is what they trained in).
+   */
+  precision?: PrecisionChoice;
   /** Per-class test accuracy and the confusion matrix, once finished. */
   test?: { perClassAccuracy: number[]; confusion: number[][] };
 }

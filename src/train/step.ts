@@ -3,7 +3,7 @@
 import { F, tidy, noGrad, randn, type Optimizer, type Tensor } from '../engine/index.js';
 import { measureLatency, latencyStats } from '../measure/index.js';
 import type { LatencyStats } from '../measure/index.js';
-import { inPrecision, type Precision } from './precision.js';
+import { inPrecision, inferIn, type Precision } from './precision.js';
 import { tensorFormat, type MemoryFormat } from './memory-format.js';
 
 export interface StepResult {
@@ -53,11 +53,14 @@ export interface RunInferenceLatency extends InferenceLatency {
 
 type Inferring = { forward(x: Tensor): Tensor; eval(): unknown };
 
-/** Inference latency on random inputs of the model's size: per batch of 16 and per single image. */
+/**
+ * Inference latency on random inputs of the model's size, in the precision: per batch of 16 and per
+ * single image.
+ */
 export function measureInference(
   model: Inferring,
   inputSize: number,
-  { memoryFormat = 'nchw' as MemoryFormat, iterations = 20 } = {},
+  { memoryFormat = 'nchw' as MemoryFormat, iterations = 20, precision = 'fp32' as Precision } = {},
 ): InferenceLatency {
   model.eval();
   const timeFor = (n: number) =>
@@ -65,7 +68,18 @@ export function measureInference(
       tidy(() => {
         const x = randn([n, 3, inputSize, inputSize]).contiguous(tensorFormat(memoryFormat));
         return latencyStats(
-          measureLatency(() => tidy(() => model.forward(x).sum().item()), { warmup: 3, iterations }),
+          measureLatency(
+            () =>
+              tidy(() =>
+                inferIn(precision, () => model.forward(x))
+                  .sum()
+                  .item(),
+              ),
+            {
+              warmup: 3,
+              iterations,
+            },
+          ),
         );
       }),
     );
@@ -80,7 +94,7 @@ export function measureInference(
 export function measureRunInference(
   graphs: { training: Inferring; folded: Inferring },
   inputSize: number,
-  options: { memoryFormat?: MemoryFormat; iterations?: number } = {},
+  options: { memoryFormat?: MemoryFormat; iterations?: number; precision?: Precision } = {},
 ): RunInferenceLatency {
   const training = measureInference(graphs.training, inputSize, options);
   const { batchMs, imageMs } = measureInference(graphs.folded, inputSize, options);

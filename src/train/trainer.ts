@@ -41,7 +41,8 @@ import { momentDtypeOf, type MemoryChoice } from './memory-choice.js';
 import type { MemoryPlan } from '../analysis/memory-plan.js';
 import { initFromRun, applyFreeze } from './transfer.js';
 import { batchLayout, type MemoryFormatChoice } from './memory-format.js';
-import { chooseMemoryFormat } from './memory-format-choice.js';
+import { chooseStepSettings, type StepChoice } from './step-settings-choice.js';
+import type { PrecisionChoice } from './precision.js';
 import type { RunIdentity, RunSummary } from './run-summary.js';
 
 export interface BatchProgress {
@@ -73,6 +74,8 @@ export interface TrainEvents {
   memoryPlan?(choice: MemoryChoice): void;
   /** The memory format the run trains in and how it was chosen, before the first epoch. */
   memoryFormat?(choice: MemoryFormatChoice): void;
+  /** The precision the run trains in and how it was chosen, before the first epoch. */
+  precision?(choice: PrecisionChoice): void;
 }
 
 export interface TrainOptions {
@@ -91,8 +94,8 @@ export interface TrainResult {
   test: Evaluation | null;
 }
 
-/** A prepared run and the memory format it trains in. */
-type ReadyRun = PreparedRun & { memoryFormat: MemoryFormatChoice };
+/** A prepared run and the memory format and precision it trains in. */
+type ReadyRun = PreparedRun & StepChoice;
 
 /** `given` may be an older version's configuration (channelsLast instead of memoryFormat). */
 export async function train(
@@ -104,14 +107,19 @@ export async function train(
   const prepared = await prepareRun(config, outDir, options);
   const threads = config.threads ?? os.availableParallelism();
   setNumThreads(threads);
-  // Before seeding: measuring the formats builds and steps a model, drawing random numbers.
-  const memoryFormat = chooseMemoryFormat(config.memoryFormat, {
-    description: prepared.description,
-    batchSize: config.batchSize,
-    threads,
-    precision: config.precision,
-    plan: prepared.memory.plan,
-  });
+  // A resumed auto run keeps the precision it trained in: the precision changes what is learned.
+  const kept = config.precision === 'auto' ? prepared.existing?.precision : undefined;
+  // Before seeding: measuring the candidates builds and steps a model, drawing random numbers.
+  const chosen = chooseStepSettings(
+    { memoryFormat: config.memoryFormat, precision: kept?.precision ?? config.precision },
+    {
+      description: prepared.description,
+      batchSize: config.batchSize,
+      threads,
+      plan: prepared.memory.plan,
+    },
+  );
+  const step: StepChoice = { memoryFormat: chosen.memoryFormat, precision: kept ?? chosen.precision };
   manualSeed(config.seed);
   const model = buildModel(prepared.description);
   let optimizer: Optimizer | null = null;
@@ -119,7 +127,7 @@ export async function train(
     if (prepared.initFrom) await initFromRun(model, config.initFrom!, { keepHead: config.keepHead });
     applyFreeze(model, config.freeze);
     optimizer = createOptimizer(config, model, prepared.memory.plan);
-    return await runEpochs(config, { ...prepared, memoryFormat }, model, optimizer, options);
+    return await runEpochs(config, { ...prepared, ...step }, model, optimizer, options);
   } finally {
     optimizer?.dispose();
     model.dispose();
@@ -183,6 +191,7 @@ async function runEpochs(
   record.status = 'running';
   record.memory = { ...prepared.memory.record, ...pickMeasured(record.memory) };
   record.memoryFormat = prepared.memoryFormat;
+  record.precision = prepared.precision;
   await runDir.writeModel(description);
   await runDir.writeRecord(record);
 
@@ -250,6 +259,7 @@ async function trainAndTest(
   });
   events?.memoryPlan?.(prepared.memory);
   events?.memoryFormat?.(prepared.memoryFormat);
+  events?.precision?.(prepared.precision);
 
   for (let epoch = progress.epochsDone; epoch < config.epochs && !progress.stopped; epoch++) {
     optimizer.learningRate = learningRateAt(config, epoch);
@@ -331,7 +341,7 @@ async function trainAndTest(
 
 async function trainEpoch(
   config: TrainConfig,
-  { memory, memoryFormat }: ReadyRun,
+  { memory, memoryFormat, precision }: ReadyRun,
   model: DescribedModel,
   optimizer: Optimizer,
   loaders: LoaderSet,
@@ -350,7 +360,7 @@ async function trainEpoch(
   for await (const batch of loaders.train.epoch(epoch)) {
     const step = tidy(() => {
       const { x, y } = batchTensors(batch, memoryFormat.format);
-      return planStep(model, optimizer, x, y, memory.plan, config.precision);
+      return planStep(model, optimizer, x, y, memory.plan, precision.precision);
     });
     const n = batch.labels.length;
     lossSum += step.loss * n;

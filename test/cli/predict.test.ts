@@ -50,7 +50,7 @@ test("predict classifies folders, globs and files with the run's preprocessing a
     const table = runCli(['predict', run, corrupt, testDir]);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /^image +class +prob +top/);
-    assert.match(table.stdout, /20 image\(s\) classified by xception-mini, 1 unreadable skipped/);
+    assert.match(table.stdout, /20 image\(s\) classified by xception-mini in fp32, 1 unreadable skipped/);
 
     const nothing = runCli(['predict', run, path.join(dir, 'nowhere')]);
     assert.equal(nothing.status, 2);

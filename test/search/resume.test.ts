@@ -56,6 +56,14 @@ function fakeExecutor(calls: string[], crashAt = Infinity): RunExecutor {
   };
 }
 
+/** Each candidate's predicted peak in a search directory. */
+function peaksOf(dir: string): Map<string, number> {
+  const record = JSON.parse(readFileSync(path.join(dir, 'search.json'), 'utf8')) as {
+    candidates: { hash: string; peakBytes: number }[];
+  };
+  return new Map(record.candidates.map((c) => [c.hash, c.peakBytes]));
+}
+
 /** What a search decided, without wall times. */
 function outcome(dir: string) {
   const record = JSON.parse(readFileSync(path.join(dir, 'search.json'), 'utf8')) as {
@@ -179,6 +187,35 @@ describe('search bookkeeping', () => {
     assert.ok(planned.length >= 3, `${planned.length} candidates in both searches`);
     for (const [hash, peak] of planned)
       assert.ok(peak < ordinary.get(hash)!, `${hash}: ${peak} under the plan, ${ordinary.get(hash)} without`);
+  });
+
+  it("predicts memory in the trials' precision and memory format and trains every trial in them", async () => {
+    const layouts = [
+      { precision: 'bf16', memoryFormat: 'channels-last' },
+      { precision: 'fp32', memoryFormat: 'nchw' },
+    ] as const;
+    const ordinary = peaksOf(path.join(root, 'whole')); // fp32, auto predicted as channels-last
+    for (const layout of layouts) {
+      const dir = path.join(root, `${layout.precision}-${layout.memoryFormat}`);
+      const trained = new Set<string>();
+      const trainAll = fakeExecutor([]);
+      const request = { ...REQUEST, train: { ...REQUEST.train, ...layout }, maxGenerations: 0 };
+      await startSearch(dir, request, {
+        execute: async (run, events) => {
+          trained.add(`${run.config.precision} ${run.config.memoryFormat}`);
+          return trainAll(run, events);
+        },
+      });
+      assert.deepEqual([...trained], [`${layout.precision} ${layout.memoryFormat}`]);
+      const compared = [...peaksOf(dir)].filter(([hash]) => ordinary.has(hash));
+      assert.ok(compared.length >= 3, `${compared.length} candidates in both searches`);
+      for (const [hash, peak] of compared)
+        assert.notEqual(
+          peak,
+          ordinary.get(hash),
+          `${hash}: the same peak predicted in ${JSON.stringify(layout)}`,
+        );
+    }
   });
 
   it('refuses budgets no candidate meets before writing anything, naming the cheapest cost', async () => {

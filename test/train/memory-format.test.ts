@@ -12,7 +12,13 @@ import { describeModel } from '../../src/zoo/registry.js';
 import { DEFAULT_MEMORY_PLAN } from '../../src/analysis/memory-plan.js';
 import { trainStep } from '../../src/train/step.js';
 import { tensorFormat, type MemoryFormat } from '../../src/train/memory-format.js';
-import { chooseMemoryFormat, type FormatWorkload } from '../../src/train/memory-format-choice.js';
+import {
+  chooseStepSettings,
+  type ChooseOptions,
+  type StepSettings,
+  type StepWorkload,
+} from '../../src/train/step-settings-choice.js';
+import type { MemoryFormatSetting } from '../../src/train/memory-format.js';
 import { DEFAULT_TRAIN_CONFIG, upgradeTrainConfig, type LegacyTrainConfig } from '../../src/train/config.js';
 
 let cacheDir = '';
@@ -28,18 +34,17 @@ const description = describeModel('xception-mini', {
   inputSize: 32,
   includePreprocessing: false,
 });
-const workload: FormatWorkload = {
-  description,
-  batchSize: 2,
-  threads: 1,
-  precision: 'fp32',
-  plan: DEFAULT_MEMORY_PLAN,
-};
+const workload: StepWorkload = { description, batchSize: 2, threads: 1, plan: DEFAULT_MEMORY_PLAN };
+
+/** The format a setting means in fp32. */
+function chooseMemoryFormat(setting: MemoryFormatSetting, w: StepWorkload, options: ChooseOptions) {
+  return chooseStepSettings({ memoryFormat: setting, precision: 'fp32' }, w, options).memoryFormat;
+}
 
 /** A timer that counts its calls and says channels-last is faster. */
 function countingTimer() {
   const calls: MemoryFormat[] = [];
-  const measure = (format: MemoryFormat) => {
+  const measure = ({ format }: StepSettings) => {
     calls.push(format);
     return format === 'channels-last' ? 5 : 8;
   };

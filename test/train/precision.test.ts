@@ -22,7 +22,7 @@ import { describeModel, modelNames } from '../../src/zoo/registry.js';
 import { parseMemoryPlan } from '../../src/analysis/memory-plan.js';
 import { trainStep } from '../../src/train/step.js';
 import { planStep, trainingSegments } from '../../src/train/blockwise-step.js';
-import { resolvePrecision } from '../../src/train/precision.js';
+import { precisionCandidates } from '../../src/train/precision.js';
 import { TrainInputError } from '../../src/train/errors.js';
 
 const CLASSES = 3;
@@ -156,18 +156,18 @@ describe('which precision a setting means on a CPU', () => {
   const arm = () => readCpuFlags(() => 'processor\t: 0\nFeatures\t: fp asimd sve bf16 i8mm\n');
   const without = () => readCpuFlags(() => 'processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n');
 
-  it('bf16 and auto mean bf16 on a CPU with bfloat16 instructions (x86 or Arm)', () => {
+  it('on a CPU with bfloat16 instructions (x86 or Arm) bf16 means bf16 and auto chooses between both', () => {
     for (const flags of [x86, arm]) {
-      assert.equal(resolvePrecision('bf16', flags), 'bf16');
-      assert.equal(resolvePrecision('auto', flags), 'bf16');
+      assert.deepEqual(precisionCandidates('bf16', flags), ['bf16']);
+      assert.deepEqual(precisionCandidates('auto', flags), ['fp32', 'bf16']);
     }
   });
 
   it('without them auto means fp32 and bf16 is refused, naming the fix', () => {
-    assert.equal(resolvePrecision('auto', without), 'fp32');
-    assert.equal(resolvePrecision('fp32', without), 'fp32');
+    assert.deepEqual(precisionCandidates('auto', without), ['fp32']);
+    assert.deepEqual(precisionCandidates('fp32', without), ['fp32']);
     assert.throws(
-      () => resolvePrecision('bf16', without),
+      () => precisionCandidates('bf16', without),
       (error: Error) =>
         error instanceof TrainInputError &&
         /needs a CPU with bfloat16 instructions/.test(error.message) &&
@@ -181,6 +181,6 @@ describe('which precision a setting means on a CPU', () => {
         throw new Error('ENOENT');
       });
     assert.equal(unreadable().size, 0);
-    assert.throws(() => resolvePrecision('bf16', unreadable), TrainInputError);
+    assert.throws(() => precisionCandidates('bf16', unreadable), TrainInputError);
   });
 });
