@@ -22,7 +22,7 @@ import {
   type OptimizerModel,
   type TrainingMemory,
 } from './memory.js';
-import { candidatePlans, isOrdinaryStep, type MemoryPlan } from './memory-plan.js';
+import { candidatePlans, type MemoryPlan } from './memory-plan.js';
 import { lowerToOps, type OpGraph } from './ops.js';
 
 const BYTES = 4;
