@@ -22,7 +22,8 @@ import { xceptionBackbone } from '../models/xception.js';
 import { xceptionMiniBackbone } from '../models/xception-mini.js';
 import { squeezeNetBackbone } from '../models/squeezenet.js';
 import { UserInputError } from '../util/errors.js';
-import { describeModelFile, isModelFile, ModelFileError } from './model-file.js';
+import path from 'node:path';
+import { describeModelFile, isModelFile, ModelFileError, readModelFile } from './model-file.js';
 
 export interface ModelOptions {
   /** Classes of the head (default 1000, as Keras). */
@@ -258,7 +259,15 @@ export function modelInfo(name: string): ModelInfo {
 
 /** The model's display name, or the name itself for a model not in the zoo (e.g. one since removed). */
 export function displayName(name: string): string {
-  return ENTRIES.find((e) => e.info.name === name)?.info.displayName ?? name;
+  const zoo = ENTRIES.find((e) => e.info.name === name)?.info.displayName;
+  if (zoo !== undefined || !isModelFile(name)) return zoo ?? name;
+  // A description file (a search's front/2.json) goes by the network's own name, not its path; by the
+  // file's name when it has moved since the run (a report rendered on another machine).
+  try {
+    return readModelFile(name).name;
+  } catch {
+    return path.basename(name);
+  }
 }
 
 function entry(name: string): Entry {
