@@ -260,7 +260,7 @@ export function modelInfo(name: string): ModelInfo {
 /** The model's display name, or the name itself for a model not in the zoo (e.g. one since removed). */
 export function displayName(name: string): string {
   const zoo = ENTRIES.find((e) => e.info.name === name)?.info.displayName;
-  if (zoo !== undefined || !isModelFile(name)) return zoo ?? name;
+  if (zoo !== undefined || !name.endsWith('.json')) return zoo ?? name;
   // A description file (a search's front/2.json) goes by the network's own name, not its path; by the
   // file's name when it has moved since the run (a report rendered on another machine).
   try {

@@ -11,6 +11,7 @@ import { describeModel, displayName } from '../../src/zoo/registry.js';
 test('displayName names zoo models, description files by their network, and moved files by their file name', async () => {
   assert.equal(displayName('xception-lite'), 'Xception-Lite');
   assert.equal(displayName('not-a-model'), 'not-a-model');
+  assert.equal(displayName('<b>net</b>, "v2"'), '<b>net</b>, "v2"', 'a name with a slash is not a path');
   const dir = await mkdtemp(path.join(tmpdir(), 'pe-display-'));
   try {
     const file = path.join(dir, '2.json');
