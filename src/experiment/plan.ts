@@ -40,7 +40,7 @@ export interface Preset {
 export const PRESETS: Record<string, Preset> = {
   demo: {
     description:
-      'the four paper models from scratch, 5 epochs at 64×64 on 1,600 generated PCB boards (about five minutes on 2 cores)',
+      'the four paper models from scratch, 5 epochs at 64×64 on 1,600 generated PCB boards (about seven minutes on 2 cores)',
     spec: {
       models: [...PAPER_MODELS],
       datasets: { 'synthetic-pcb': 'synthetic-pcb:binary:1600,200,200' },
