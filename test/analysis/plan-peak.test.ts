@@ -3,54 +3,17 @@
 // Nothing in the plan model was fitted: these models and sizes (small, to keep the test fast) were
 // not used to choose anything; the keep rules underneath were fitted on other rows (calibration/).
 import { describe, it } from 'node:test';
+import { CLASSES, measureStepPeak } from './live-peak.js';
 import assert from 'node:assert/strict';
-import {
-  Adam,
-  emptyCache,
-  keep,
-  manualSeed,
-  memoryStats,
-  randint,
-  randn,
-  resetPeakMemory,
-  tidy,
-} from '../../src/engine/index.js';
-import { buildModel } from '../../src/models/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { candidatePlans, formatMemoryPlan, predictPlan, type MemoryPlan } from '../../src/analysis/index.js';
-import { planStep } from '../../src/train/blockwise-step.js';
-import { applyFreeze } from '../../src/train/transfer.js';
-import { frozenSegments, momentDtypeOf } from '../../src/train/memory-choice.js';
+import { frozenSegments } from '../../src/train/memory-choice.js';
 import type { Freeze } from '../../src/train/config.js';
 
 const MAX_ERROR = 0.1;
-const CLASSES = 10;
 
 function measure(name: string, size: number, batch: number, plan: MemoryPlan, freeze: Freeze): number {
-  const description = describeModel(name, {
-    numClasses: CLASSES,
-    inputSize: size,
-    includePreprocessing: false,
-  });
-  manualSeed(0);
-  emptyCache();
-  const model = buildModel(description);
-  applyFreeze(model, freeze);
-  const optimizer = new Adam(model.trainableParameters(), { momentDtype: momentDtypeOf(plan) });
-  const x = keep(tidy(() => randn([batch, 3, size, size])));
-  const y = keep(randint(0, CLASSES, [batch]));
-  try {
-    const step = () => tidy(() => planStep(model, optimizer, x, y, plan));
-    step(); // creates Adam's state, which the prediction counts as held
-    resetPeakMemory();
-    step();
-    return memoryStats().peakBytes;
-  } finally {
-    optimizer.dispose();
-    model.dispose();
-    x.dispose();
-    y.dispose();
-  }
+  return measureStepPeak({ name, size, batch, plan, freeze });
 }
 
 function check(

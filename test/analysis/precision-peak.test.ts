@@ -3,20 +3,8 @@
 // runs (src/train/blockwise-step.ts), measured here and now, within ±10%. These model × size cases
 // were not used to choose any rule: the per-op rules were measured on single ops (docs/memory.md).
 import { describe, it } from 'node:test';
+import { describeStepCase, measureStepPeak } from './live-peak.js';
 import assert from 'node:assert/strict';
-import {
-  Adam,
-  emptyCache,
-  keep,
-  manualSeed,
-  memoryStats,
-  randint,
-  randn,
-  resetPeakMemory,
-  tidy,
-} from '../../src/engine/index.js';
-import { buildModel } from '../../src/models/index.js';
-import { describeModel } from '../../src/zoo/registry.js';
 import {
   DEFAULT_MEMORY_PLAN,
   formatMemoryPlan,
@@ -24,13 +12,10 @@ import {
   predictPlan,
   type MemoryPlan,
 } from '../../src/analysis/index.js';
-import { planStep } from '../../src/train/blockwise-step.js';
-import { momentDtypeOf } from '../../src/train/memory-choice.js';
-import { tensorFormat, type MemoryFormat } from '../../src/train/memory-format.js';
+import type { MemoryFormat } from '../../src/train/memory-format.js';
 import type { Precision } from '../../src/train/precision.js';
 
 const MAX_ERROR = 0.1;
-const CLASSES = 10;
 
 interface Case {
   name: string;
@@ -41,29 +26,10 @@ interface Case {
   plan?: MemoryPlan;
 }
 
-const describeCase = (c: Case) =>
-  describeModel(c.name, { numClasses: CLASSES, inputSize: c.size, includePreprocessing: false });
+const describeCase = describeStepCase;
 
 function measure(c: Case): number {
-  const plan = c.plan ?? DEFAULT_MEMORY_PLAN;
-  manualSeed(0);
-  emptyCache();
-  const model = buildModel(describeCase(c));
-  const optimizer = new Adam(model.trainableParameters(), { momentDtype: momentDtypeOf(plan) });
-  const x = keep(tidy(() => randn([c.batch, 3, c.size, c.size]).contiguous(tensorFormat(c.format))));
-  const y = keep(randint(0, CLASSES, [c.batch]));
-  try {
-    const step = () => tidy(() => planStep(model, optimizer, x, y, plan, c.precision));
-    step(); // creates Adam's state, which the prediction counts as held
-    resetPeakMemory();
-    step();
-    return memoryStats().peakBytes;
-  } finally {
-    optimizer.dispose();
-    model.dispose();
-    x.dispose();
-    y.dispose();
-  }
+  return measureStepPeak({ ...c, plan: c.plan ?? DEFAULT_MEMORY_PLAN });
 }
 
 function predict(c: Case, precision = c.precision): number {
