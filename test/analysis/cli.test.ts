@@ -46,26 +46,27 @@ describe('pareto-edge summary', () => {
     assert.deepEqual(s.layers.at(-1).outputShape, [101]);
   });
 
+  /** `summary xception-mini --input 64 --batch 4 --memory-plans` with more options; its stdout. */
+  const miniPlans = async (...extra: string[]): Promise<string> =>
+    (
+      await run(process.execPath, [
+        cli,
+        'summary',
+        'xception-mini',
+        '--input',
+        '64',
+        '--batch',
+        '4',
+        '--memory-plans',
+        ...extra,
+      ])
+    ).stdout;
+
   it('lists bfloat16-moment plans with --memory-plans only when --allow-bf16-moments is given', async () => {
     const plans = async (
       ...extra: string[]
     ): Promise<{ plan: string; parts: { optimizerStateBytes: number } }[]> =>
-      JSON.parse(
-        (
-          await run(process.execPath, [
-            cli,
-            'summary',
-            'xception-mini',
-            '--input',
-            '64',
-            '--batch',
-            '4',
-            '--memory-plans',
-            '--json',
-            ...extra,
-          ])
-        ).stdout,
-      );
+      JSON.parse(await miniPlans('--json', ...extra));
     const without = await plans();
     assert.ok(without.every((p) => !p.plan.includes('moments=bf16')));
     const allowed = await plans('--allow-bf16-moments');
@@ -76,20 +77,7 @@ describe('pareto-edge summary', () => {
   });
 
   it('predicts in --precision and --memory-format, naming them, and refuses others', async () => {
-    const table = async (...extra: string[]): Promise<string> =>
-      (
-        await run(process.execPath, [
-          cli,
-          'summary',
-          'xception-mini',
-          '--input',
-          '64',
-          '--batch',
-          '4',
-          '--memory-plans',
-          ...extra,
-        ])
-      ).stdout;
+    const table = miniPlans;
     const peakOfDefault = (text: string): number =>
       Number(/checkpoint=none,microbatch=1,optimizer=after-backward\s+([\d.]+) MB/.exec(text)![1]);
     const float32 = await table('--memory-format', 'nchw');
