@@ -10,10 +10,15 @@ import { createProgress } from '../data/progress.js';
 import { writePreview } from '../data/preview.js';
 import { resolveDataDir } from '../data/resolve.js';
 import type { SplitRatios } from '../data/split.js';
-import { DEFAULT_SYNTH_OPTIONS, writeSyntheticPcb, type SynthTask } from '../data/synth/generate.js';
+import {
+  DEFAULT_SYNTH_OPTIONS,
+  MAX_DEFECT_SCALE,
+  writeSyntheticPcb,
+  type SynthTask,
+} from '../data/synth/generate.js';
 import type { AspectMode, SplitName } from '../data/types.js';
 import { UsageError } from './errors.js';
-import { integer } from './parse.js';
+import { integer, positiveNumber } from './parse.js';
 import { requireWritableDirectory } from '../util/output-dir.js';
 
 /** "800,200,200" = train,val,test; a single N means N for train and N/4 each for val and test. */
@@ -101,6 +106,12 @@ export function registerData(program: Command, output: DataCommandOutput = proce
         .default(DEFAULT_SYNTH_OPTIONS.counts, Object.values(DEFAULT_SYNTH_OPTIONS.counts).join(',')),
     )
     .option('--seed <n>', 'generator seed', integer({ min: 0 }), DEFAULT_SYNTH_OPTIONS.seed)
+    .option(
+      '--defect-scale <k>',
+      `draw every defect k times larger (1: the published set's sizes; at most ${MAX_DEFECT_SCALE})`,
+      positiveNumber,
+      DEFAULT_SYNTH_OPTIONS.defectScale,
+    )
     .option('--quiet', 'no progress output')
     .action(
       async (flags: {
@@ -109,6 +120,7 @@ export function registerData(program: Command, output: DataCommandOutput = proce
         size: number;
         count: Record<SplitName, number>;
         seed: number;
+        defectScale: number;
         quiet?: boolean;
       }) => {
         const out = resolve(flags.out);
@@ -123,6 +135,7 @@ export function registerData(program: Command, output: DataCommandOutput = proce
             size: flags.size,
             counts: flags.count,
             seed: flags.seed,
+            defectScale: flags.defectScale,
             onProgress: (done) => progress.update(done),
           });
           progress.stop();

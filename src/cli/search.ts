@@ -115,7 +115,7 @@ export function registerSearch(program: Command): void {
     .option('--objective <what>', 'time objective: epoch-time or latency', 'epoch-time')
     .option('--seed <n>', 'seed of the search and of every trial', integer({ min: 0 }), 0)
     .option('--batch <n>', 'batch size of every trial (and of the memory prediction)', integer(), 16)
-    .option('--augment', "train trials with the paper's augmentation (default off, as the demo preset)")
+    .option('--augment', "train trials with the paper's augmentation (default: none)")
     .option('--references', "also train the paper's four models at the last rung's settings, for the report")
     .option('--threads <n>', threadsHelp('intra-op threads', 'every core'), threadCount)
     .option('--workers <n>', threadsHelp('data loader threads', 'one per core'), threadCount)

@@ -1,5 +1,5 @@
 // `pareto-edge train`: train one model on a data folder or the generated PCB set.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { train, DEFAULT_TRAIN_CONFIG, parseFreeze, parseSchedule, type TrainConfig } from '../train/index.js';
 import { UsageError } from './errors.js';
@@ -43,7 +43,7 @@ interface TrainFlags {
   schedule: string;
   earlyStopping?: number;
   seed: number;
-  augment: boolean;
+  augment: 'paper' | 'flips' | false;
   memoryFormat: MemoryFormatSetting;
   /** Deprecated alias of --memory-format channels-last. */
   channelsLast?: boolean;
@@ -105,7 +105,15 @@ export function registerTrain(program: Command): void {
       integer({ min: 0 }),
       d.seed,
     )
-    .option('--no-augment', "train without the paper's augmentation")
+    .addOption(
+      new Option(
+        '--augment <kind>',
+        "the training images' augmentation: the paper's (rotation, translation, flips, contrast) or random flips only (sharp: no interpolation)",
+      )
+        .choices(['paper', 'flips'])
+        .default('paper'),
+    )
+    .option('--no-augment', 'train without augmentation')
     .option('--memory-format <f>', MEMORY_FORMAT_HELP, memoryFormatSetting, d.memoryFormat)
     .addOption(channelsLastAlias())
     .option('--no-cache', 'decode JPEGs every epoch instead of caching resized images on disk')
@@ -163,7 +171,7 @@ function toConfig(flags: TrainFlags): TrainConfig {
     earlyStopping:
       flags.earlyStopping !== undefined ? { metric: 'valAcc', patience: flags.earlyStopping } : null,
     seed: flags.seed,
-    augment: flags.augment,
+    augment: flags.augment === 'paper' ? true : flags.augment,
     memoryFormat: askedMemoryFormat(flags) ?? DEFAULT_TRAIN_CONFIG.memoryFormat,
     cacheImages: flags.cache,
     workers: flags.workers ?? null,

@@ -31,6 +31,27 @@ export const PAPER_AUGMENTATION: Readonly<AugmentConfig> = {
   contrast: 0.1,
 };
 
+/**
+ * Random horizontal and vertical flips only: no interpolation, so small details stay sharp. A board
+ * seen from above is still a valid board when mirrored, which makes this a lossless augmentation for
+ * PCB images (the demo's choice).
+ */
+export const FLIP_AUGMENTATION: Readonly<AugmentConfig> = {
+  rotation: 0,
+  translateHeight: 0,
+  translateWidth: 0,
+  flip: 'horizontal_and_vertical',
+  contrast: 0,
+};
+
+/** What a training configuration asks for: true = the paper's augmentation, 'flips', or false = none. */
+export type AugmentSetting = boolean | 'flips';
+
+export function augmentationOf(setting: AugmentSetting): AugmentConfig | false {
+  if (setting === 'flips') return FLIP_AUGMENTATION;
+  return setting ? PAPER_AUGMENTATION : false;
+}
+
 /** The random choices for one image (exposed so tests can check their statistics). */
 export interface AugmentDraw {
   /** Radians. */

@@ -16,7 +16,13 @@ export {
 export { createLoaders, skippedImages, type LoaderSet, type SkippedImages } from './loaders.js';
 export { createLoader, DataLoader, type LoaderOptions, type LoaderSummary } from './loader.js';
 export { WorkerPool, defaultWorkerCount } from './worker-pool.js';
-export { PAPER_AUGMENTATION, type AugmentConfig } from './augment.js';
+export {
+  FLIP_AUGMENTATION,
+  PAPER_AUGMENTATION,
+  augmentationOf,
+  type AugmentConfig,
+  type AugmentSetting,
+} from './augment.js';
 export { DEFAULT_SPLIT_RATIOS, DEFAULT_SPLIT_SEED, type SplitRatios, type SplitRecord } from './split.js';
 export { defaultCacheRoot } from './cache-dir.js';
 export { DataError } from './errors.js';

@@ -1,6 +1,7 @@
 // What a "data DIR" argument means. Besides a folder, two names are understood:
-//   synthetic-pcb[:binary|:six-class][:TRAIN,VAL,TEST]  the built-in generated PCB set (generated
-//                                        once, then reused), optionally with its images per split
+//   synthetic-pcb[:binary|:six-class][:TRAIN,VAL,TEST][:defect-scale=K]  the built-in generated PCB
+//                                        set (generated once, then reused), optionally with its images
+//                                        per split and its defects drawn K times larger
 //   caltech101                           the copy fetched by `pareto-edge data fetch caltech101`
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -9,7 +10,6 @@ import { DataError } from './errors.js';
 import { DATASET_REGISTRY, datasetDir } from './fetch/registry.js';
 import { createProgress } from './progress.js';
 import { requireDirectory } from './scan.js';
-import type { SplitName } from './types.js';
 import {
   DEFAULT_SYNTH_OPTIONS,
   SYNTH_VERSION,
@@ -34,29 +34,35 @@ export function isSyntheticSpec(spec: string): boolean {
   return spec === SYNTHETIC_PCB || spec.startsWith(`${SYNTHETIC_PCB}:`);
 }
 
-/** The task and, when the spec names them, the images per split of a synthetic spec. */
-function parseSyntheticSpec(spec: string): { task: SynthTask; counts?: Record<SplitName, number> } {
+type SyntheticSpec = Partial<Pick<SynthOptions, 'counts' | 'defectScale'>> & { task: SynthTask };
+
+/** The task and, when the spec names them, the images per split and the defect scale of a synthetic spec. */
+function parseSyntheticSpec(spec: string): SyntheticSpec {
   const [, ...parts] = spec.split(':');
-  let task: SynthTask = 'binary';
-  let counts: Record<SplitName, number> | undefined;
+  const parsed: SyntheticSpec = { task: 'binary' };
   for (const part of parts) {
     const numbers = /^(\d+),(\d+),(\d+)$/.exec(part);
-    if (part === 'binary' || part === 'six-class') task = part;
+    const defectScale = /^defect-scale=(\d+(?:\.\d+)?)$/.exec(part);
+    if (part === 'binary' || part === 'six-class') parsed.task = part;
     else if (numbers)
-      counts = { train: Number(numbers[1]), val: Number(numbers[2]), test: Number(numbers[3]) };
+      parsed.counts = { train: Number(numbers[1]), val: Number(numbers[2]), test: Number(numbers[3]) };
+    else if (defectScale) parsed.defectScale = Number(defectScale[1]);
     else {
       throw new DataError(
-        `unknown part '${part}' in '${spec}': use synthetic-pcb[:binary|:six-class][:TRAIN,VAL,TEST], e.g. synthetic-pcb:six-class or synthetic-pcb:2400,200,200`,
+        `unknown part '${part}' in '${spec}': use synthetic-pcb[:binary|:six-class][:TRAIN,VAL,TEST][:defect-scale=K], e.g. synthetic-pcb:six-class or synthetic-pcb:2400,200,200`,
       );
     }
   }
-  return counts ? { task, counts } : { task };
+  return parsed;
 }
 
 /** Where a synthetic set with these options lives in the cache (its name records the options). */
 function syntheticDir(cacheRoot: string, options: Omit<SynthOptions, 'onProgress'>): string {
   const { train, val, test } = options.counts;
-  const name = `${options.task}-${options.size}px-${train}-${val}-${test}-seed${options.seed}-v${SYNTH_VERSION}`;
+  // The realistic set keeps the name it always had, so existing caches stay valid.
+  const defectScale = options.defectScale ?? 1;
+  const bold = defectScale === 1 ? '' : `-defects${defectScale}x`;
+  const name = `${options.task}-${options.size}px-${train}-${val}-${test}${bold}-seed${options.seed}-v${SYNTH_VERSION}`;
   return join(cacheRoot, 'datasets', SYNTHETIC_PCB, name);
 }
 

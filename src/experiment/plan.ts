@@ -40,23 +40,28 @@ export interface Preset {
 export const PRESETS: Record<string, Preset> = {
   demo: {
     description:
-      'the four paper models from scratch, 5 epochs at 64×64 on 1,600 generated PCB boards (about seven minutes on 2 cores)',
+      'the four paper models from scratch, 5 epochs at 64×64 on 1,600 generated PCB boards with bold defects (about five minutes on 2 cores)',
     spec: {
       models: [...PAPER_MODELS],
-      datasets: { 'synthetic-pcb': 'synthetic-pcb:binary:1600,200,200' },
+      datasets: { 'synthetic-pcb': 'synthetic-pcb:binary:1600,200,400:defect-scale=4' },
       settings: ['scratch'],
       pretrainedDataset: null,
-      // A short run from scratch, the same for every model. Without augmentation the small defects
-      // stay sharp and the models pick them up within a few epochs (with the paper's rotations they
-      // are still at chance after six); the cosine decay settles the last epoch. BatchNorm's moving
-      // statistics (Keras' momentum 0.99, MobileNetV2's 0.999) are still mostly their initial values
-      // after a few hundred steps, which alone puts a model at chance: they are re-estimated from the
-      // training images before testing.
+      // A short run from scratch, the same for every model, that every model learns (README, "What the
+      // demo shows"). With realistic defect sizes the Xception pair learns the boards in 5 epochs but
+      // MobileNetV2 memorises them (88% train, 58–63% test whatever the learning rate, data size or
+      // input size), so the demo's defects are drawn four times larger. Flips are the augmentation:
+      // lossless for a board seen from above, and they keep MobileNetV2 from memorising; the paper's
+      // rotations blur the defects. Batch 32 with twice Keras' learning rate: at 64 px a step costs
+      // little more at 32 images than at 16, so the same five epochs take about 30% less time.
+      // BatchNorm's moving statistics (Keras' momentum 0.99, MobileNetV2's 0.999) are still mostly
+      // their initial values after a few hundred steps, which alone puts a model at chance: they are
+      // re-estimated from the training images before testing.
       train: {
         epochs: 5,
         inputSize: 64,
-        batchSize: 16,
-        augment: false,
+        batchSize: 32,
+        learningRate: 0.002,
+        augment: 'flips',
         schedule: { kind: 'cosine', minLearningRate: 0 },
         recalibrateBatchNorm: true,
         latencyIterations: 10,

@@ -38,7 +38,7 @@ const trainSettings = z.strictObject({
   ]),
   earlyStopping: z.strictObject({ metric: z.enum(['valAcc', 'valLoss']), patience: wholeNumber }).nullable(),
   seed: count,
-  augment: z.boolean(),
+  augment: z.union([z.boolean(), z.literal('flips')]),
   memoryFormat: z.enum(['auto', 'nchw', 'channels-last']),
   /** Deprecated: memoryFormat "channels-last" (true) or "nchw" (false), as spec files before it said. */
   channelsLast: z.boolean().optional(),

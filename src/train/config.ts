@@ -1,6 +1,7 @@
 // What a training run is asked to do. Saved in run.json so a run can be resumed, compared and
 // repeated; everything that changes the numbers is here, with Keras' defaults where the paper used Keras.
 import { DEFAULT_MEMORY_PLAN, type MemoryPlan } from '../analysis/memory-plan.js';
+import type { AugmentSetting } from '../data/augment.js';
 import { TrainInputError } from './errors.js';
 import type { PrecisionSetting } from './precision.js';
 import type { MemoryFormatSetting } from './memory-format.js';
@@ -43,8 +44,8 @@ export interface TrainConfig {
   schedule: Schedule;
   earlyStopping: EarlyStopping | null;
   seed: number;
-  /** The paper's augmentation on the training set. */
-  augment: boolean;
+  /** The training set's augmentation: true = the paper's, 'flips' = random flips only, false = none. */
+  augment: AugmentSetting;
   /**
    * nchw, channels-last (NHWC strides, oneDNN's preferred layout on CPUs), or auto: the faster for this
    * model on this CPU, measured before training (src/train/memory-format.ts; run.json's memoryFormat

@@ -20,6 +20,7 @@ import { buildModel, type DescribedModel } from '../models/build.js';
 import type { ModelDescription } from '../models/description.js';
 import { inferenceCopy } from '../models/inference-copy.js';
 import {
+  augmentationOf,
   createLoaders,
   openDataset,
   isSyntheticSpec,
@@ -206,7 +207,7 @@ async function runEpochs(
     batchSize: config.batchSize,
     inputSize: config.inputSize,
     layout: batchLayout(prepared.memoryFormat.format),
-    augment: config.augment,
+    augment: augmentationOf(config.augment),
     seed: config.seed,
     cache: config.cacheImages,
     ...(config.workers !== null ? { workers: config.workers } : {}),

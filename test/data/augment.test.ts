@@ -4,6 +4,7 @@ import {
   PAPER_AUGMENTATION,
   adjustContrast,
   applyAugmentation,
+  augmentationOf,
   drawAugmentation,
   projectiveTransform,
   reflectCoordinate,
@@ -159,17 +160,14 @@ test('draws follow the paper: angles within ±0.15·2π, shifts within ±10 %, f
   assert.ok(Math.abs(meanAngle) < 0.03, `centred angles ${meanAngle}`);
 });
 
-test('flips seen in the pixels happen about half the time, and nothing else changes with only flips on', () => {
+test('FLIP_AUGMENTATION (train --augment flips): flips seen in the pixels happen about half the time, and nothing else changes', () => {
   const height = 6;
   const width = 5;
   const src = ramp(height, width);
-  const flipsOnly = {
-    rotation: 0,
-    translateHeight: 0,
-    translateWidth: 0,
-    flip: 'horizontal_and_vertical' as const,
-    contrast: 0,
-  };
+  const flipsOnly = augmentationOf('flips');
+  assert.ok(flipsOnly);
+  assert.equal(augmentationOf(true), PAPER_AUGMENTATION);
+  assert.equal(augmentationOf(false), false);
   const mirrorX = (img: Float32Array) => {
     const out = new Float32Array(img.length);
     for (let y = 0; y < height; y++)

@@ -163,6 +163,42 @@ test("'synthetic-pcb' resolves to a generated set once, then reuses it", async (
   await assert.rejects(resolveDataDir('caltech101', { cacheDir }), /data fetch caltech101.*--data DIR/);
 });
 
+test('--defect-scale draws the same defect k times larger around the same place; the clean boards stay the same', async () => {
+  const size = 96;
+  for (const type of DEFECT_TYPES) {
+    const changedPixels = (scale: number): { count: number; at: { x: number; y: number } } => {
+      const defective = renderPcbSample(3, { defect: type, size, defectScale: scale });
+      const clean = renderPcbSample(3, { defect: null, siteFor: type, size, defectScale: scale });
+      let count = 0;
+      for (let i = 0; i < size * size * 3; i++) if (defective.pixels[i] !== clean.pixels[i]) count++;
+      return { count, at: defective.defect!.at };
+    };
+    const realistic = changedPixels(1);
+    const bold = changedPixels(3);
+    assert.deepEqual(bold.at, realistic.at, `${type} stays where it was`);
+    assert.ok(
+      bold.count > realistic.count * 3,
+      `${type}: ${bold.count} vs ${realistic.count} changed values`,
+    );
+  }
+  const clean = (scale: number): Uint8Array =>
+    renderPcbSample(5, { defect: null, siteFor: 'short', size, defectScale: scale }).pixels;
+  assert.deepEqual(clean(3), clean(1));
+
+  const cacheDir = join(root, 'bold-cache');
+  const synth = { size: 32, counts: { train: 6, val: 2, test: 2 } };
+  const realisticDir = await resolveDataDir('synthetic-pcb', { cacheDir, synth, quiet: true });
+  const boldDir = await resolveDataDir('synthetic-pcb:defect-scale=3', { cacheDir, synth, quiet: true });
+  assert.notEqual(boldDir, realisticDir);
+  assert.match(realisticDir, /binary-32px-6-2-2-seed7-v\d+$/, 'the realistic set keeps its cache name');
+  const manifest = JSON.parse(await readFile(join(boldDir, 'manifest.json'), 'utf8')) as SynthManifest;
+  assert.equal(manifest.defectScale, 3);
+  await assert.rejects(
+    resolveDataDir('synthetic-pcb:defect-scale=9', { cacheDir, synth, quiet: true }),
+    /defect scale 9 is out of range: use a factor from 1 \(realistic\) to 4/,
+  );
+});
+
 test('learnable, not trivially: simple local features beat chance clearly, mean brightness and colour do not', (t) => {
   const size = 96;
   // Same recipe as the set writer: clean boards get a phantom defect type so layouts match.

@@ -221,3 +221,37 @@ export function planDefect(type: DefectType, layout: BoardLayout, rng: Rng): Def
     }
   }
 }
+
+/**
+ * The edit with every drawn shape `factor` times larger around the defect's position: a "bold"
+ * variant of the set, for short demonstrations, where the defect is the most salient thing on the
+ * board. The label stays right (a larger defect is still a defect), though a grown spur may reach a
+ * neighbour. A missing hole has no shape of its own: its pad gets a bare copper land around it,
+ * twice the pad's size at factor 4 (pads are already the largest features, so the land grows by a
+ * third of the factor), so that it is about as visible as the others.
+ */
+export function enlargeDefect(edit: DefectEdit, factor: number, layout: BoardLayout): DefectEdit {
+  if (factor === 1) return edit;
+  if (edit.undrilledPad !== null) {
+    const pad = layout.pads[edit.undrilledPad];
+    const land = circle(pad.c, pad.r * (1 + (factor - 1) / 3));
+    return { ...edit, addCopper: [...edit.addCopper, land], exposed: [...edit.exposed, land] };
+  }
+  const around = (p: Point): Point => add(edit.at, scale(sub(p, edit.at), factor));
+  const grow = (shape: Shape): Shape => {
+    switch (shape.kind) {
+      case 'circle':
+        return circle(around(shape.c), shape.r * factor);
+      case 'capsule':
+        return capsule(around(shape.a), around(shape.b), shape.r0 * factor, shape.r1 * factor);
+      case 'box':
+        return box(around(shape.c), shape.dir, shape.halfLength * factor, shape.halfWidth * factor);
+    }
+  };
+  return {
+    ...edit,
+    addCopper: edit.addCopper.map(grow),
+    removeCopper: edit.removeCopper.map(grow),
+    exposed: edit.exposed.map(grow),
+  };
+}

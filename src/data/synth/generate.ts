@@ -7,7 +7,7 @@ import { publishDirectory } from '../../util/atomic-write.js';
 import { DataError } from '../errors.js';
 import { Rng, deriveSeed } from '../prng.js';
 import { SPLIT_NAMES, type SplitName } from '../types.js';
-import { DEFECT_TYPES, planDefect, type DefectEdit, type DefectType } from './defects.js';
+import { DEFECT_TYPES, enlargeDefect, planDefect, type DefectEdit, type DefectType } from './defects.js';
 import { VIEW } from './geometry.js';
 import { generateLayout } from './layout.js';
 import { renderBoard } from './render.js';
@@ -27,15 +27,21 @@ export interface SynthOptions {
   /** Images per split (spread evenly over the classes). */
   counts: Record<SplitName, number>;
   seed: number;
+  /** Defects drawn this many times larger than the published set's (default 1: realistic; see enlargeDefect). */
+  defectScale?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_SYNTH_OPTIONS: Omit<SynthOptions, 'onProgress'> = {
+export const DEFAULT_SYNTH_OPTIONS: Required<Omit<SynthOptions, 'onProgress'>> = {
   task: 'binary',
   size: 96,
   counts: { train: 800, val: 200, test: 200 },
   seed: 7,
+  defectScale: 1,
 };
+
+/** The largest --defect-scale: beyond it a defect covers much of the board. */
+export const MAX_DEFECT_SCALE = 4;
 
 export interface SynthSample {
   pixels: Uint8Array;
@@ -55,6 +61,8 @@ export interface SampleOptions {
    */
   siteFor?: DefectType | null;
   size: number;
+  /** See SynthOptions.defectScale (default 1). */
+  defectScale?: number;
 }
 
 /**
@@ -69,7 +77,7 @@ export function renderPcbSample(seed: number, options: SampleOptions): SynthSamp
     const layout = generateLayout(layoutRng);
     const edit = type ? planDefect(type, layout, new Rng(deriveSeed(seed, 'defect', retries))) : null;
     if (type && !edit) continue; // no site for this defect in this layout: draw another layout
-    const applied = options.defect ? edit : null;
+    const applied = options.defect && edit ? enlargeDefect(edit, options.defectScale ?? 1, layout) : null;
     const pixels = renderBoard(layout, applied, new Rng(deriveSeed(seed, 'render')), { size: options.size });
     return { pixels, size: options.size, defect: applied, layoutRetries: retries };
   }
@@ -85,6 +93,7 @@ export interface SynthManifest {
   task: SynthTask;
   size: number;
   seed: number;
+  defectScale: number;
   counts: Record<SplitName, number>;
   classNames: string[];
   /** Per image: path relative to the root, class, defect type and its position in pixels. */
@@ -131,6 +140,12 @@ export function validateSynthOptions(options: SynthOptions): void {
       `--size ${options.size} is out of range: use a side between 16 and 1024 pixels (e.g. 96)`,
     );
   }
+  const defectScale = options.defectScale ?? 1;
+  if (!(defectScale >= 1 && defectScale <= MAX_DEFECT_SCALE)) {
+    throw new DataError(
+      `defect scale ${defectScale} is out of range: use a factor from 1 (realistic) to ${MAX_DEFECT_SCALE}`,
+    );
+  }
   const classes = classNamesFor(options.task).length;
   for (const split of SPLIT_NAMES) {
     const n = options.counts[split];
@@ -153,6 +168,7 @@ export async function writeSyntheticPcb(outDir: string, options: SynthOptions): 
     task: options.task,
     size: options.size,
     seed: options.seed,
+    defectScale: options.defectScale ?? 1,
     counts: options.counts,
     classNames,
     files: [],
@@ -167,6 +183,7 @@ export async function writeSyntheticPcb(outDir: string, options: SynthOptions): 
         defect: image.defect,
         siteFor: image.siteFor,
         size: options.size,
+        defectScale: options.defectScale,
       });
       const scale = options.size / VIEW;
       const at = sample.defect
