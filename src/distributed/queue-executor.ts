@@ -101,14 +101,17 @@ export class QueueExecutor {
     const submission = await this.submission(run);
     if ('error' in submission) return { id: run.id, status: 'failed', dir: run.dir, error: submission.error };
     for (;;) {
-      const job = await this.queue.getJob(submission.jobId);
+      // The state first, then the job: a job read first and found completed a moment later was read
+      // before its worker finished, without its result (BullMQ sets the state and the result in one
+      // script). That race failed one run in CI.
+      const state = await this.queue.getJobState(submission.jobId);
+      const job = state === 'unknown' ? undefined : await this.queue.getJob(submission.jobId);
       if (!job) {
         // Gone from Redis (a Redis restarted without persistence, or removed by hand): send it again.
         this.log(`${run.id}: job ${submission.jobId} is not in the queue any more, sending it again`);
         await this.add(submission.jobId, submission.job);
         continue;
       }
-      const state = await job.getState();
       this.noteStatus(run.id, submission.jobId, job, state);
       if (state === 'completed') return this.record(run, submission.jobId, job.returnvalue);
       if (state === 'failed') {
