@@ -1,7 +1,17 @@
 // bench/profile: training steps of one zoo model and nothing else (no inference, no data), to run under
 // a profiler: perf record -g -- node dist/bench/profile/steps.js xception-lite 96 16 30
 // OPTIMIZER=sgd swaps Adam for plain SGD, which shows what Adam's update costs per step.
-import { Adam, SGD, buildModel, describeModel, randint, randn, tidy, trainStep } from '../../src/index.js';
+import {
+  Adam,
+  SGD,
+  buildModel,
+  describeModel,
+  measureLatency,
+  randint,
+  randn,
+  tidy,
+  trainStep,
+} from '../../src/index.js';
 import { tensorFormat } from '../../src/train/memory-format.js';
 
 const [name = 'xception-lite', input = '96', batch = '16', steps = '30'] = process.argv.slice(2);
@@ -13,13 +23,8 @@ const optimizer = process.env.OPTIMIZER === 'sgd' ? new SGD(parameters) : new Ad
 // Channels-last: the format --memory-format auto chooses for the zoo models on these CPUs.
 const x = randn([Number(batch), 3, side, side]).contiguous(tensorFormat('channels-last'));
 const y = randint(0, 2, [Number(batch)]);
-for (let i = 0; i < 3; i++) tidy(() => trainStep(model, optimizer, x, y));
-const times: number[] = [];
-for (let i = 0; i < Number(steps); i++) {
-  const started = performance.now();
-  tidy(() => trainStep(model, optimizer, x, y));
-  times.push(performance.now() - started);
-}
-times.sort((a, b) => a - b);
-const median = times[times.length >> 1]!;
-console.log(`${name} ${side} px, batch ${batch}: median step ${median.toFixed(1)} ms over ${steps}`);
+const { medianMs } = measureLatency(() => tidy(() => trainStep(model, optimizer, x, y)), {
+  warmup: 3,
+  iterations: Number(steps),
+});
+console.log(`${name} ${side} px, batch ${batch}: median step ${medianMs.toFixed(1)} ms over ${steps}`);

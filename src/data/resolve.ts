@@ -57,11 +57,10 @@ function parseSyntheticSpec(spec: string): SyntheticSpec {
 }
 
 /** Where a synthetic set with these options lives in the cache (its name records the options). */
-function syntheticDir(cacheRoot: string, options: Omit<SynthOptions, 'onProgress'>): string {
+function syntheticDir(cacheRoot: string, options: Required<Omit<SynthOptions, 'onProgress'>>): string {
   const { train, val, test } = options.counts;
   // The realistic set keeps the name it always had, so existing caches stay valid.
-  const defectScale = options.defectScale ?? 1;
-  const bold = defectScale === 1 ? '' : `-defects${defectScale}x`;
+  const bold = options.defectScale === 1 ? '' : `-defects${options.defectScale}x`;
   const name = `${options.task}-${options.size}px-${train}-${val}-${test}${bold}-seed${options.seed}-v${SYNTH_VERSION}`;
   return join(cacheRoot, 'datasets', SYNTHETIC_PCB, name);
 }

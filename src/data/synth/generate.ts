@@ -160,6 +160,7 @@ export function validateSynthOptions(options: SynthOptions): void {
 /** Writes the set to `outDir` (replacing it only once the new set is complete). */
 export async function writeSyntheticPcb(outDir: string, options: SynthOptions): Promise<SynthManifest> {
   validateSynthOptions(options);
+  const defectScale = options.defectScale ?? DEFAULT_SYNTH_OPTIONS.defectScale;
   const classNames = classNamesFor(options.task);
   const images = plan(options);
   const manifest: SynthManifest = {
@@ -168,7 +169,7 @@ export async function writeSyntheticPcb(outDir: string, options: SynthOptions): 
     task: options.task,
     size: options.size,
     seed: options.seed,
-    defectScale: options.defectScale ?? 1,
+    defectScale,
     counts: options.counts,
     classNames,
     files: [],
@@ -183,7 +184,7 @@ export async function writeSyntheticPcb(outDir: string, options: SynthOptions): 
         defect: image.defect,
         siteFor: image.siteFor,
         size: options.size,
-        defectScale: options.defectScale,
+        defectScale,
       });
       const scale = options.size / VIEW;
       const at = sample.defect
