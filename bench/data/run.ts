@@ -17,7 +17,7 @@ import { resolveDataDir } from '../../src/data/resolve.js';
 import type { Sample } from '../../src/data/types.js';
 import { WorkerPool, defaultWorkerCount } from '../../src/data/worker-pool.js';
 import { benchModel } from '../../src/train/bench-model.js';
-import { Adam, F, manualSeed, setNumThreads, tidy } from '../../src/engine/index.js';
+import { Adam, F, describeWaitPolicy, manualSeed, setNumThreads, tidy } from '../../src/engine/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { buildModel } from '../../src/models/build.js';
 import { batchTensors } from '../../src/train/batch.js';
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     `${r.imagesPerSecond.toFixed(0)} images/s (runs: ${r.runs.map((x) => x.toFixed(0)).join(', ')})`;
   console.log(
     `data: ${common.data ?? defaultBenchData()}, ${common.images} images per run, ${common.inputSize}×${common.inputSize}, batch 16; ` +
-      `OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY ?? 'unset'}, load average ${loadavg()[0].toFixed(1)}`,
+      `${describeWaitPolicy()}, load average ${loadavg()[0].toFixed(1)}`,
   );
 
   const pooled = await measureDataRate({ ...common, workers });

@@ -7,13 +7,13 @@
 // On demand, never part of the test suite; needs python3-torch (PARETO_EDGE_BENCH=1 bash scripts/setup.sh).
 //   node dist/bench/models/run.js [--models xception-lite,mobilenet-v2] [--input 96] [--batch 16]
 //        [--steps 5] [--rounds 3] [--threads 2] [--json FILE]
-// pareto-edge sets OMP_WAIT_POLICY=PASSIVE unless it is set (src/engine/native.ts) and the peer inherits
-// the environment: libgomp's spin-waiting threads otherwise lose whole time slices to any other load.
+// The peer inherits the environment, so both sides run with the wait policy pareto-edge chose
+// (src/engine/wait-policy.ts) or the user's, named in the machine line.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { engineInfo } from '../../src/engine/index.js';
+import { describeWaitPolicy, engineInfo } from '../../src/engine/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { requirePytorch } from '../common/pytorch-peer.js';
 import { measureModel, type ModelResult, type Options } from './measure-model.js';
@@ -35,7 +35,7 @@ function machineLine(o: Options): string {
     `libtorch ${info.libtorch.version} (CPU capability ${info.cpuCapability}), BLAS ${info.blas.kind}; ` +
     `${o.threads} threads, ${o.input}×${o.input}, batch ${o.batch}, 2 classes, ` +
     `${o.steps} steps × ${o.rounds} rounds (3 warm-up steps each); ` +
-    `OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY ?? 'unset'}; load average ${os.loadavg()[0].toFixed(1)}`
+    `${describeWaitPolicy()}; load average ${os.loadavg()[0].toFixed(1)}`
   );
 }
 

@@ -20,4 +20,5 @@ export {
 export { stochasticRoundToBfloat16 } from './stochastic-rounding.js';
 export { saveSafetensors, loadSafetensors, readSafetensorsHeader, SafetensorsError } from './safetensors.js';
 export * from './runtime.js';
+export { DEFAULT_SPIN_COUNT, describeWaitPolicy } from './wait-policy.js';
 export { readCpuFlags, bf16Support, BF16_FLAGS } from './cpu-features.js';

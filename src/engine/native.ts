@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
+import { chooseWaitPolicy } from './wait-policy.js';
 
 /** An opaque reference to a libtorch tensor owned by the addon. */
 export type Handle = { readonly __brand: 'TensorHandle' };
@@ -233,11 +234,7 @@ function loadAddon(): NativeAddon {
       `the libtorch addon is not built (${addonPath} is missing). Run \`bash scripts/setup.sh\` to install libtorch and build it.`,
     );
   }
-  // libgomp (under libtorch and OpenBLAS) reads its wait policy once, when the addon loads it. Its
-  // default spins at every barrier, and on a machine another process also loads, spinning threads lose
-  // whole time slices: an epoch measured at 23 s with PASSIVE did not finish in 200 s without it
-  // (README, "the main job"). So PASSIVE unless the user chose a policy.
-  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  chooseWaitPolicy(process.env);
   const require = createRequire(import.meta.url);
   const addon = require(addonPath) as NativeAddon;
   // Debian's libtorch starts with one intra-op thread whatever the machine; use every core unless
