@@ -28,6 +28,7 @@ export {
   formatMemoryPlan,
   isDefaultPlan,
   isOrdinaryStep,
+  changesLearning,
   parseMemoryPlan,
   type MemoryPlan,
 } from './memory-plan.js';

@@ -82,6 +82,15 @@ export function isDefaultPlan(plan: MemoryPlan): boolean {
   return formatMemoryPlan(plan) === formatMemoryPlan(DEFAULT_MEMORY_PLAN);
 }
 
+/**
+ * Whether a plan changes what is learned: micro-batches (BatchNorm statistics per slice) and bfloat16
+ * moments (a reduced-precision optimizer state). Checkpointing and the optimizer in backward compute
+ * the ordinary step.
+ */
+export function changesLearning(plan: MemoryPlan): boolean {
+  return plan.microbatch > 1 || plan.moments === 'bf16';
+}
+
 /** The step runs as the ordinary one (moments change only what the optimizer keeps). */
 export function isOrdinaryStep(plan: MemoryPlan): boolean {
   return isDefaultPlan({ ...plan, moments: DEFAULT_MEMORY_PLAN.moments });

@@ -22,7 +22,7 @@ import {
   type OptimizerModel,
   type TrainingMemory,
 } from './memory.js';
-import { candidatePlans, type MemoryPlan } from './memory-plan.js';
+import { candidatePlans, changesLearning, type MemoryPlan } from './memory-plan.js';
 import { lowerToOps, type OpGraph } from './ops.js';
 
 const BYTES = 4;
@@ -63,13 +63,12 @@ export interface PlanPrediction {
 }
 
 /**
- * Micro-batching runs the same MACs in smaller pieces, which this machine runs far less efficiently;
- * each extra micro-batch is charged this fraction of a step. Interleaved measurements (docs/memory.md,
- * bench/memory-plans) gave 1.15 (xception-lite, 96 px) and 1.2 and 0.16 (xception-mini, 64 px, two
- * runs) per extra micro-batch on a loaded machine: about a whole step each, so micro-batching is chosen
- * only when checkpointing alone does not fit.
+ * Micro-batching runs the same MACs in smaller pieces and repeats every per-op cost once per slice;
+ * each extra micro-batch is charged this fraction of a step. Interleaved measurements with the short
+ * spin wait policy, machine alone (docs/memory.md, bench/memory-plans): 0.07 (xception-lite, 96 px,
+ * batch 16), 0.11–0.13 (mobilenet-v2, 96 px, batch 16), 0.29 (xception-mini, 64 px, batch 8).
  */
-export const MICROBATCH_OVERHEAD = 1;
+export const MICROBATCH_OVERHEAD = 0.1;
 
 interface Segmented {
   graph: OpGraph;
@@ -319,8 +318,10 @@ function relativeTime({ graph, bounds, first }: Segmented, plan: MemoryPlan): nu
 }
 
 /**
- * Every candidate plan's prediction, fastest first; among equals float32 moments first (bfloat16 ones
- * only where they are what makes a plan fit), then the smaller peak.
+ * Every candidate plan's prediction: the plans that compute the ordinary step first, fastest first, then
+ * those that change what is learned (changesLearning), fastest first; among equals float32 moments
+ * first, then the smaller peak. So a budget gets micro-batches or bfloat16 moments only when no exact
+ * plan fits it.
  */
 export function predictPlans(description: ModelDescription, options: PlanOptions): PlanPrediction[] {
   const bf16Moments = options.allowBf16Moments === true && (options.optimizer ?? ADAM).name === ADAM.name;
@@ -328,6 +329,7 @@ export function predictPlans(description: ModelDescription, options: PlanOptions
     .map((plan) => predictPlan(description, plan, options))
     .sort(
       (a, b) =>
+        Number(changesLearning(a.plan)) - Number(changesLearning(b.plan)) ||
         a.relativeStepTime - b.relativeStepTime ||
         Number(a.plan.moments === 'bf16') - Number(b.plan.moments === 'bf16') ||
         a.peakBytes - b.peakBytes,

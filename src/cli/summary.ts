@@ -180,7 +180,7 @@ function formatSummary(s: ModelSummary, layout: string): string {
   return out.join('');
 }
 
-/** One row per plan, fastest first: predicted peak, what it holds, relative step time. */
+/** One row per plan, in the order --memory-budget tries them: predicted peak, what it holds, relative step time. */
 /** What the step is predicted in, for the headings. */
 function layoutLabel({ precision, memoryFormat }: MemoryLayout): string {
   return `${precision === 'bf16' ? 'bfloat16 autocast' : 'float32'}, ${memoryFormat}`;
@@ -203,8 +203,8 @@ function formatPlans(model: string, batch: number, layout: string, plans: PlanPr
       .join('  ')
       .trimEnd() + '\n';
   return [
-    `Predicted training step of ${model} at batch ${batch} (${layout}, Adam) under each memory plan, fastest first.\n`,
-    `Step time is relative to the default plan, from MACs (+${MICROBATCH_OVERHEAD}× a step per extra micro-batch, measured roughly).\n`,
+    `Predicted training step of ${model} at batch ${batch} (${layout}, Adam) under each memory plan: those that compute the ordinary step first, then those that change what is learned (micro-batches, bfloat16 moments), each fastest first.\n`,
+    `Step time is relative to the default plan, from MACs (+${MICROBATCH_OVERHEAD}× a step per extra micro-batch, measured roughly); --memory-budget takes the first that fits.\n`,
     line(header),
     ...rows.map(line),
   ].join('');

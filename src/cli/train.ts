@@ -67,7 +67,7 @@ export const PRECISION_HELP =
 export const MEMORY_FORMAT_HELP =
   'nchw, channels-last, or auto: the faster for the model on this CPU, measured in a few training steps before the first run of its kind and cached (docs/training.md)';
 export const MEMORY_BUDGET_HELP =
-  'pick the fastest memory plan whose predicted peak fits, e.g. 200MB (refused, naming the smallest peak, when none fits)';
+  'pick the fastest memory plan whose predicted peak fits, e.g. 200MB: exact plans first, micro-batches only when none fits (refused, naming the smallest peak, when nothing fits)';
 export const ALLOW_BF16_MOMENTS_HELP =
   "let --memory-budget choose plans keeping Adam's moments in bfloat16 (reduced-precision state: results change; docs/memory.md)";
 

@@ -49,7 +49,7 @@ export interface BenchOptions {
   memoryFormat?: MemoryFormatSetting;
   /** How the step spends memory (default: the ordinary step). */
   memoryPlan?: MemoryPlan;
-  /** Use the fastest plan whose predicted peak fits (instead of memoryPlan). */
+  /** Use the fastest plan whose predicted peak fits, exact plans first (instead of memoryPlan). */
   memoryBudget?: number;
   /** memoryBudget may choose bfloat16 Adam moments. */
   allowBf16Moments?: boolean;

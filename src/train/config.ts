@@ -73,7 +73,7 @@ export interface TrainConfig {
    * src/analysis/memory-plan.ts.
    */
   memoryPlan: MemoryPlan;
-  /** When set, the fastest plan whose predicted peak fits replaces memoryPlan. */
+  /** When set, the fastest plan whose predicted peak fits (exact plans first) replaces memoryPlan. */
   memoryBudgetBytes: number | null;
   /** memoryBudgetBytes may choose a plan with bfloat16 Adam moments (reduced-precision state). */
   allowBf16Moments: boolean;

@@ -7,9 +7,12 @@ import {
   candidatePlans,
   choosePlan,
   formatMemoryPlan,
+  predictPlans,
   parseMemoryPlan,
   predictPlan,
   budgetFor,
+  changesLearning,
+  MICROBATCH_OVERHEAD,
 } from '../../src/analysis/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
 import { chooseMemoryPlan } from '../../src/train/memory-choice.js';
@@ -79,17 +82,31 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     assert.ok(byPlan.get('checkpoint=none,microbatch=4,optimizer=after-backward')!.relativeStepTime > 1);
   });
 
-  it('any budget from the smallest peak (+ the margin) up gets the fastest plan that fits', () => {
+  it('any budget from the smallest peak (+ the margin) up gets the fastest exact plan that fits, else the fastest', () => {
+    let inexact = 0;
     for (let i = 0; i <= 5; i++) {
       const budget = budgetFor(smallest) + ((budgetFor(largest) - budgetFor(smallest)) * i) / 5;
       const { chosen } = choosePlan(description, budget, options);
       assert.ok(chosen && budgetFor(chosen.peakBytes) <= budget);
-      const faster = plans.filter((p) => p.relativeStepTime < chosen.relativeStepTime);
+      const fits = plans.filter((p) => budgetFor(p.peakBytes) <= budget);
+      const exact = fits.filter((p) => !changesLearning(p.plan));
+      const candidates = exact.length > 0 ? exact : fits;
+      assert.equal(changesLearning(chosen.plan), exact.length === 0, 'an exact plan whenever one fits');
       assert.ok(
-        faster.every((p) => budgetFor(p.peakBytes) > budget),
-        'no faster plan fits',
+        candidates.every((p) => p.relativeStepTime >= chosen.relativeStepTime),
+        'no faster plan of its kind fits',
       );
+      if (exact.length === 0) inexact++;
     }
+    // The smallest budgets only micro-batches meet, so both branches are exercised.
+    assert.ok(inexact > 0 && inexact < 6);
+  });
+
+  it('micro-batches are charged a fraction of a step each, not their MACs alone or a whole step', () => {
+    const byPlan = new Map(plans.map((p) => [formatMemoryPlan(p.plan), p]));
+    const four = byPlan.get('checkpoint=none,microbatch=4,optimizer=after-backward')!.relativeStepTime;
+    assert.equal(four, 1 + 3 * MICROBATCH_OVERHEAD);
+    assert.ok(MICROBATCH_OVERHEAD > 0 && MICROBATCH_OVERHEAD < 0.5);
   });
 
   it('below the smallest peak the run is refused, naming that peak and what it holds', () => {
@@ -128,16 +145,25 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     const halved = predictPlan(description, parseMemoryPlan('moments=bf16'), options);
     assert.equal(halved.parts.optimizerStateBytes * 2, ordinary.parts.optimizerStateBytes);
     assert.equal(halved.relativeStepTime, ordinary.relativeStepTime);
-    // A budget that, without re-running blocks, only bfloat16 moments fit.
-    const budget = budgetFor(halved.peakBytes);
-    assert.ok(budget < budgetFor(ordinary.peakBytes));
-    const config = { ...TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budget };
-    assert.equal(chooseMemoryPlan(config, description).plan.moments, 'fp32');
-    const allowed = chooseMemoryPlan({ ...config, allowBf16Moments: true }, description).plan;
-    assert.deepEqual([allowed.moments, allowed.checkpoint, allowed.microbatch], ['bf16', 'none', 1]);
-    // Where float32 moments fit, they are kept even when bfloat16 ones are allowed.
-    const roomy = { ...config, memoryBudgetBytes: budgetFor(largest), allowBf16Moments: true };
-    assert.equal(chooseMemoryPlan(roomy, description).plan.moments, 'fp32');
+    // Budgets from the smallest peak up: bfloat16 moments only when allowed, and only where no plan
+    // that computes the ordinary step fits.
+    const withBf16 = predictPlans(description, { ...options, allowBf16Moments: true });
+    const [low, high] = [budgetFor(Math.min(...withBf16.map((p) => p.peakBytes))), budgetFor(largest)];
+    let chosenBf16 = 0;
+    for (let i = 0; i <= 40; i++) {
+      const budget = low + ((high - low) * i) / 40;
+      const config = { ...TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budget };
+      const exactFits = plans.some((p) => !changesLearning(p.plan) && budgetFor(p.peakBytes) <= budget);
+      if (budget >= budgetFor(smallest))
+        assert.equal(chooseMemoryPlan(config, description).plan.moments, 'fp32');
+      const allowed = chooseMemoryPlan({ ...config, allowBf16Moments: true }, description).plan;
+      if (allowed.moments === 'bf16') {
+        chosenBf16++;
+        assert.ok(!exactFits, `bfloat16 moments chosen at ${budget} B though an exact plan fits`);
+      }
+    }
+    assert.ok(chosenBf16 > 0, 'some budget only bfloat16 moments meet');
+    const config = { ...TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budgetFor(halved.peakBytes) };
     // SGD has no moments: never a bfloat16-moments candidate, and refused when asked for.
     const sgd = { ...config, optimizer: 'sgd', allowBf16Moments: true } as const;
     assert.equal(chooseMemoryPlan(sgd, description).plan.moments, 'fp32');
