@@ -3,6 +3,7 @@
 // Prints the median step and the median of each phase (forward with the loss, backward, optimizer
 // update), the phases as trainStep runs them (src/train/step.ts). OPTIMIZER=sgd swaps Adam for plain SGD.
 import { Adam, F, SGD, buildModel, describeModel, randint, randn, tidy } from '../../src/index.js';
+import { median } from '../../src/measure/index.js';
 import { tensorFormat } from '../../src/train/memory-format.js';
 
 const [name = 'xception-lite', input = '96', batch = '16', steps = '30'] = process.argv.slice(2);
@@ -40,7 +41,6 @@ for (let i = 0; i < WARMUP + Number(steps); i++) {
     phases.update.push(t3 - t2);
   });
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const [step, ...rest] = Object.entries(phases).map(([phase, ms]) => `${phase} ${median(ms).toFixed(1)} ms`);
 console.log(
   `${name} ${side} px, batch ${batch}, ${optimizer.constructor.name}: median ${step} over ${steps} (${rest.join(', ')})`,

@@ -180,12 +180,12 @@ function formatSummary(s: ModelSummary, layout: string): string {
   return out.join('');
 }
 
-/** One row per plan, in the order --memory-budget tries them: predicted peak, what it holds, relative step time. */
 /** What the step is predicted in, for the headings. */
 function layoutLabel({ precision, memoryFormat }: MemoryLayout): string {
   return `${precision === 'bf16' ? 'bfloat16 autocast' : 'float32'}, ${memoryFormat}`;
 }
 
+/** One row per plan, in the order --memory-budget tries them: predicted peak, what it holds, relative step time. */
 function formatPlans(model: string, batch: number, layout: string, plans: PlanPrediction[]): string {
   const rows = plans.map((p) => [
     formatMemoryPlan(p.plan),

@@ -7,7 +7,7 @@
  * in 200 s with it (README, "the main job"). No spinning at all (OMP_WAIT_POLICY=PASSIVE) wakes a
  * sleeping thread at every parallel region: xception-lite's step at 64 px took 1.3× as long as with
  * spinning on an idle machine. 1,000 spins (about 10 µs) got all of that back, and beside one or three
- * busy processes cost 1.15–1.25× PASSIVE's step, where 10,000 cost 2.5× and ACTIVE 1.7×
+ * busy processes cost 1.15–1.25× PASSIVE's step, where 10,000 cost 2.5× and ACTIVE 1.8×
  * (docs/benchmarks.md, bench/contention/run.sh).
  */
 export const DEFAULT_SPIN_COUNT = 1000;
