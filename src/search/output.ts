@@ -6,7 +6,7 @@ import path from 'node:path';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { kendallTau } from './kendall.js';
 import { decode, spaceFor } from './space.js';
-import { isTrained, scoresOf } from './search.js';
+import { isTrained, scoresOf } from './promotion.js';
 import type { SearchStore } from './store.js';
 import { SEARCH_FORMAT, type CandidateRecord, type SearchSettings } from './types.js';
 

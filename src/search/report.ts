@@ -8,7 +8,7 @@ import { namespaceSvgIds, renderSvg } from '../report/charts/render.js';
 import { escapeHtml } from '../report/html-escape.js';
 import { displayName } from '../zoo/registry.js';
 import type { SearchRecordFile } from './output.js';
-import { isTrained } from './search.js';
+import { isTrained } from './promotion.js';
 import { spaceFor } from './space.js';
 import { SEARCH_FORMAT, type CandidateRecord, type RungResult } from './types.js';
 import { dominates, type Objective } from '../pareto/index.js';

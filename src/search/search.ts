@@ -15,7 +15,6 @@ import type { PlannedRun } from '../experiment/plan.js';
 import type { RunExecutor } from '../experiment/runner.js';
 import {
   binaryTournament,
-  fastNonDominatedSort,
   hypervolume,
   rankAndCrowd,
   selectSurvivors,
@@ -30,6 +29,7 @@ import { gradNormProxy, inferenceLatencyMs } from './measures.js';
 import { decode, genomeKey, INPUT_GENE, spaceFor, type Genome, type SearchSpace } from './space.js';
 import type { ModelDescription } from '../models/description.js';
 import type { SearchStore } from './store.js';
+import { costsAt, evaluatedCandidate, frontOf, promote, UNTRAINED } from './promotion.js';
 import type { CandidateRecord, GenerationRecord, RungResult, SearchSettings } from './types.js';
 
 export interface SearchProgress {
@@ -62,26 +62,6 @@ export interface SearchOutcome {
   front: CandidateRecord[];
   /** True when the time budget ended the search (else the generation limit did). */
   budgetSpent: boolean;
-}
-
-/** Marks a violation too small to matter but enough to rank an untrained candidate behind every trained one. */
-const UNTRAINED = 1e-9;
-
-/** The objective values of a trained, feasible candidate. */
-export function scoresOf(
-  record: CandidateRecord,
-  objective: SearchSettings['objective'],
-): Record<string, number> {
-  const last = record.rungs[record.rungs.length - 1]!;
-  return {
-    accuracy: last.valAcc,
-    memory: record.peakBytes,
-    time: objective === 'latency' ? record.latencyMs! : last.meanEpochS,
-  };
-}
-
-export function isTrained(record: CandidateRecord): boolean {
-  return record.excluded === null && record.rungs.length > 0;
 }
 
 const FILTERED = 'filtered out by the proxy';
@@ -241,18 +221,15 @@ class Search {
     return record;
   }
 
-  /** NSGA-II's view of a genome: trained candidates by their objectives, the rest by their violation. */
+  /** NSGA-II's view of a genome (src/search/promotion.ts). */
   private evaluated(genome: Genome): Evaluated {
     const record = this.record(genome);
     if (!record) return { costs: [0, 0, 0], violation: Infinity };
-    if (!isTrained(record))
-      return { costs: [0, record.peakBytes, 0], violation: Math.max(record.violation, UNTRAINED) };
-    return { costs: this.costs(record), violation: 0 };
+    return evaluatedCandidate(record, this.settings.objective, this.settings.rungs.length);
   }
 
   private costs(record: CandidateRecord): number[] {
-    const s = scoresOf(record, this.settings.objective);
-    return [-s.accuracy!, s.memory!, s.time!];
+    return costsAt(record, this.settings.objective);
   }
 
   // ---- evaluation
@@ -357,9 +334,7 @@ class Search {
       for (const record of rungMembers) await this.train(record, rung, epochs);
       const survivors = rungMembers.filter((r) => r.rungs.length > rung && r.excluded === null);
       const keep = Math.ceil(survivors.length * this.settings.keepFraction);
-      rungMembers = [...survivors]
-        .sort((a, b) => b.rungs[rung]!.valAcc - a.rungs[rung]!.valAcc || a.hash.localeCompare(b.hash))
-        .slice(0, keep);
+      rungMembers = promote(survivors, rung, keep, this.settings.objective);
     }
   }
 
@@ -427,11 +402,10 @@ class Search {
 
   // ---- fronts
 
-  /** The non-dominated trained candidates among all evaluated so far. */
+  /** The non-dominated candidates among all trained through every rung so far. */
   private front(): CandidateRecord[] {
-    const trained = [...this.visited].map((h) => this.o.store.candidate(h)!).filter(isTrained);
-    const fronts = fastNonDominatedSort(trained.map((r) => ({ costs: this.costs(r), violation: 0 })));
-    return (fronts[0] ?? []).map((i) => trained[i]!);
+    const visited = [...this.visited].map((h) => this.o.store.candidate(h)!);
+    return frontOf(visited, this.settings.objective, this.settings.rungs.length);
   }
 
   private async recordGeneration(population: Genome[]): Promise<GenerationRecord> {

@@ -93,7 +93,11 @@ export const XCEPTION_SPACE: SearchSpace = {
   baseOptions: {},
   genes: [
     { name: 'middleBlocks', values: [1, 2, 4, 6, 8], help: 'residual blocks in the middle flow' },
-    { name: 'entryMultiplier', values: [0.5, 0.75, 1], help: 'width multiplier of the stem and blocks 2-3' },
+    {
+      name: 'entryMultiplier',
+      values: [0.25, 0.5, 0.75, 1],
+      help: 'width multiplier of the stem and blocks 2-3',
+    },
     { name: 'exitMultiplier', values: [0.25, 0.5, 0.75, 1], help: 'width multiplier of the exit flow' },
     { name: 'entry1x1', values: ['none', 'first', 'all'], help: 'entry-flow separable convs made 1x1' },
     { name: 'middle1x1', values: ['none', 'first'], help: 'middle-flow separable convs made 1x1' },

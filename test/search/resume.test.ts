@@ -132,6 +132,13 @@ describe('search bookkeeping', () => {
     assert.ok(atRung(2) > 0 && atRung(2) < atRung(1), `${atRung(1)} at rung 1, ${atRung(2)} at rung 2`);
   });
 
+  it('puts on the front only candidates trained through every rung', () => {
+    const { front, candidates } = outcome(path.join(root, 'whole'));
+    assert.ok(front.length > 0);
+    for (const hash of front)
+      assert.equal(candidates.find((c) => c.hash === hash)!.rungs.length, REQUEST.rungs.length, hash);
+  });
+
   it('measures the latency of every candidate about to be trained when it is the objective, of none over budget', async () => {
     const dir = path.join(root, 'latency');
     const calls: string[] = [];
