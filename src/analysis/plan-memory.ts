@@ -96,10 +96,17 @@ function segmented(description: ModelDescription, frozenSegments: number): Segme
   return { graph: freezeBefore(graph, bounds[frozenSegments]!), bounds, first: frozenSegments };
 }
 
-/** Ops before `firstTrained` own no trainable parameters (a frozen prefix). */
+/**
+ * Ops before `firstTrained`, and their layers, own no trainable parameters (a frozen prefix): the
+ * optimizer's temporaries are sized by the largest trained layer, not the largest frozen one.
+ */
 function freezeBefore(graph: OpGraph, firstTrained: number): OpGraph {
   const ops = graph.ops.map((op, i) => (i < firstTrained ? { ...op, trainableParams: 0 } : op));
-  return withGradientFlags({ ...graph, ops }, graph.input, false);
+  const frozen = new Set(graph.ops.slice(0, firstTrained).map((op) => op.layer));
+  const layers = graph.layers.map((l) =>
+    frozen.has(l.name) ? { ...l, params: { ...l.params, trainable: 0 } } : l,
+  );
+  return withGradientFlags({ ...graph, ops, layers }, graph.input, false);
 }
 
 /** Which tensors gradients flow into, recomputed from the graph's input (which gets inputRequiresGrad). */

@@ -35,6 +35,26 @@ export interface QueueExecutorOptions {
   log?: (line: string) => void;
 }
 
+/** The two reads of a job's progress, as a queue answers them. */
+export type JobReader<J> = {
+  getJobState(jobId: string): Promise<JobState | 'unknown'>;
+  getJob(jobId: string): Promise<J | undefined>;
+};
+
+/**
+ * A job and its state, read state first: a job read first and found completed a moment later was
+ * read before its worker finished, without its result (BullMQ sets the state and the result in one
+ * script). That race recorded a run without its files once in CI.
+ */
+export async function readJob<J>(
+  queue: JobReader<J>,
+  jobId: string,
+): Promise<{ state: JobState | 'unknown'; job: J | undefined }> {
+  const state = await queue.getJobState(jobId);
+  const job = state === 'unknown' ? undefined : await queue.getJob(jobId);
+  return { state, job };
+}
+
 /** A planned run as sent to the queue, or why it could not be. */
 type Submission = { jobId: string; job: RunJob } | { error: string };
 
@@ -101,11 +121,7 @@ export class QueueExecutor {
     const submission = await this.submission(run);
     if ('error' in submission) return { id: run.id, status: 'failed', dir: run.dir, error: submission.error };
     for (;;) {
-      // The state first, then the job: a job read first and found completed a moment later was read
-      // before its worker finished, without its result (BullMQ sets the state and the result in one
-      // script). That race failed one run in CI.
-      const state = await this.queue.getJobState(submission.jobId);
-      const job = state === 'unknown' ? undefined : await this.queue.getJob(submission.jobId);
+      const { state, job } = await readJob(this.queue, submission.jobId);
       if (!job) {
         // Gone from Redis (a Redis restarted without persistence, or removed by hand): send it again.
         this.log(`${run.id}: job ${submission.jobId} is not in the queue any more, sending it again`);

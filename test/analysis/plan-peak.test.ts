@@ -54,6 +54,8 @@ check('mobilenet-v2-fire', 48, 4, 'none', few(4));
 const sparse = candidatePlans(4).filter((p) => p.microbatch === 1);
 check('mobilenet-v2', 48, 4, 'backbone', sparse);
 check('efficientnet-v2-b0', 48, 4, { lastBlocks: 3 }, sparse);
+// A frozen backbone whose largest layers are frozen: Adam's temporaries are the head's, not theirs.
+check('xception-lite', 64, 16, 'backbone', [candidatePlans(16)[0]!]);
 // bfloat16 moments: half the state, and the float32 temporaries of their update.
 const bf16Moments = (batch: number) =>
   candidatePlans(batch, { bf16Moments: true }).filter((p) => p.moments === 'bf16' && p.microbatch === 1);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { jobIdOf, type RunJob } from '../../src/distributed/job.js';
 import { runJob } from '../../src/distributed/run-job.js';
-import { runJobOf } from '../../src/distributed/queue-executor.js';
+import { readJob, runJobOf } from '../../src/distributed/queue-executor.js';
 import { planRuns } from '../../src/experiment/plan.js';
 import { describeModel } from '../../src/zoo/registry.js';
 
@@ -65,4 +65,27 @@ test('a worker fails a job it cannot run for good (UnrecoverableError), with the
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+test('a job is read state first, so a completed state always comes with the worker result', async () => {
+  // A worker that finishes between any two reads: each read sees the queue one moment later.
+  interface FakeJob {
+    returnvalue: string | null;
+  }
+  let reads = 0;
+  const finishedAfter = 1;
+  const queue = {
+    getJobState: async () => (reads++ >= finishedAfter ? ('completed' as const) : ('active' as const)),
+    getJob: async (): Promise<FakeJob> => ({ returnvalue: reads++ >= finishedAfter ? 'files' : null }),
+  };
+  for (let poll = 0; poll < 3; poll++) {
+    const { state, job } = await readJob(queue, 'run-1');
+    if (state === 'completed') assert.equal(job?.returnvalue, 'files', `poll ${poll}`);
+  }
+  // The other order, as it was: the job read while active, its state once completed.
+  reads = 0;
+  const job = await queue.getJob();
+  const state = await queue.getJobState();
+  assert.equal(state, 'completed');
+  assert.equal(job.returnvalue, null, 'the race the order avoids');
 });
