@@ -105,7 +105,12 @@ export function registerSearch(program: Command): void {
     .option('--generations <n>', 'stop after this many generations even with time left', integer())
     .option('--population <n>', 'population size', integer({ min: 2 }), 8)
     .option('--rungs <epochs>', 'successive-halving rungs in epochs, e.g. 1,3', '1,3')
-    .option('--keep <fraction>', 'fraction of a rung promoted to the next', fraction, 0.5)
+    .option(
+      '--keep <fraction>',
+      "fraction of a rung promoted to the next, by NSGA-II selection on the rung's accuracy, memory and time",
+      fraction,
+      0.5,
+    )
     .option(
       '--proxy-keep <fraction>',
       'fraction of new offspring trained, best by the proxy (1: all)',
