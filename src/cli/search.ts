@@ -113,7 +113,7 @@ export function registerSearch(program: Command): void {
     )
     .option(
       '--proxy-keep <fraction>',
-      'fraction of new offspring trained, best by the proxy (1: all)',
+      'fraction of new offspring trained, by NSGA-II selection on proxy, memory and MACs (1: all)',
       fraction,
       0.5,
     )

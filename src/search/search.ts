@@ -29,7 +29,7 @@ import { gradNormProxy, inferenceLatencyMs } from './measures.js';
 import { decode, genomeKey, INPUT_GENE, spaceFor, type Genome, type SearchSpace } from './space.js';
 import type { ModelDescription } from '../models/description.js';
 import type { SearchStore } from './store.js';
-import { costsAt, evaluatedCandidate, frontOf, promote, UNTRAINED } from './promotion.js';
+import { costsAt, evaluatedCandidate, frontOf, preFilterKeep, promote, UNTRAINED } from './promotion.js';
 import type { CandidateRecord, GenerationRecord, RungResult, SearchSettings } from './types.js';
 
 export interface SearchProgress {
@@ -310,16 +310,11 @@ class Search {
     return true;
   }
 
-  /** The unfiltered and the best `proxyKeep` of the others by proxy score go on to training. */
+  /** The unfiltered and `proxyKeep` of the others, chosen by proxy, memory and time, go on to training. */
   private preFilter(records: CandidateRecord[], unfiltered: Set<string>): CandidateRecord[] {
     const others = records.filter((r) => !unfiltered.has(r.hash));
     const keep = Math.ceil(others.length * this.settings.proxyKeep);
-    const kept = new Set(
-      [...others]
-        .sort((a, b) => b.proxy! - a.proxy! || a.hash.localeCompare(b.hash))
-        .slice(0, keep)
-        .map((r) => r.hash),
-    );
+    const kept = new Set(preFilterKeep(others, keep, this.settings.objective).map((r) => r.hash));
     for (const r of others)
       if (!kept.has(r.hash) && r.excluded === null) {
         r.excluded = FILTERED;

@@ -1,7 +1,7 @@
 // Successive halving's promotion and the front, on hand-made candidate records.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluatedCandidate, frontOf, promote } from '../../src/search/promotion.js';
+import { evaluatedCandidate, frontOf, preFilterKeep, promote } from '../../src/search/promotion.js';
 import type { CandidateRecord } from '../../src/search/types.js';
 
 /** A candidate with one result per rung: [validation accuracy, epoch seconds]. */
@@ -59,6 +59,23 @@ describe('successive-halving promotion', () => {
   it('does not depend on the order of the candidates', () => {
     const reversed = promote([...rung0].reverse(), 0, 3, 'epoch-time');
     assert.deepEqual(names(reversed), names(promote(rung0, 0, 3, 'epoch-time')));
+  });
+});
+
+describe('the proxy pre-filter', () => {
+  const scored = (hash: string, proxy: number, peakMB: number, macs: number): CandidateRecord => ({
+    ...candidate(hash, peakMB, []),
+    proxy,
+    macs,
+  });
+
+  it('keeps small networks the proxy alone would cut', () => {
+    const offspring = [
+      scored('big', 20, 300, 1e9),
+      scored('big-dominated', 10, 310, 1.1e9),
+      scored('small', 5, 60, 1e8),
+    ];
+    assert.deepEqual(names(preFilterKeep(offspring, 2, 'epoch-time')), ['big', 'small']);
   });
 });
 
