@@ -304,7 +304,8 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     const weightFactor = phase === 'forward' ? rule.forwardWeightWorkspace : rule.backwardWeightWorkspace;
     const activations = op.inputs.reduce((s, t) => s + bytesOf(t), 0) + bytesOf(op.output);
     const perChannel = phase === 'backward' ? rule.backwardBytesPerChannel * op.channels : 0;
-    return factor * activations + weightFactor * op.trainableParams * BYTES + perChannel;
+    const outputCopy = phase === 'forward' ? rule.forwardOutputWorkspace * bytesOf(op.output) : 0;
+    return factor * activations + outputCopy + weightFactor * op.trainableParams * BYTES + perChannel;
   };
 
   // ---- forward ----
@@ -447,6 +448,7 @@ export function inferencePeak(
 ): number {
   const dtypeBytes = elementBytes(graph, precision);
   const bytesOf = (t: number): number => graph.tensors[t]!.elements * batchSize * dtypeBytes[t]!;
+  const rules = resolveRules(undefined, precision, 'nchw');
   const storage = graph.tensors.map((t) => t.id);
   for (const op of graph.ops) if (op.kind === 'reshape') storage[op.output] = storage[op.inputs[0]!]!;
   const remaining = new Map<number, number>();
@@ -462,7 +464,7 @@ export function inferencePeak(
       current += bytesOf(op.output);
     }
     if (castsToBfloat16(op, LIBTORCH_KEEP_RULES, precision)) current += op.trainableParams * BFLOAT16_BYTES;
-    peak = Math.max(peak, current);
+    peak = Math.max(peak, current + rules[op.kind]!.forwardOutputWorkspace * bytesOf(op.output));
     for (const t of op.inputs) {
       const st = storage[t]!;
       remaining.set(st, remaining.get(st)! - 1);

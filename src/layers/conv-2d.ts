@@ -175,13 +175,17 @@ export const conv2dDefinition: LayerDefinition<Conv2DLayer> = {
    * its weight temporaries shrink to half a float32 weight in forward and 1.5 in backward; in
    * channels-last (float32) the backward takes 3 (measured per op with calibration/op-peak.mjs:
    * a 640→640 pointwise conv on 2×2 maps, 1.6 MB of weights, takes 2.0, 3.05 and 1.54 weights in
-   * NCHW float32, channels-last float32 and bfloat16 backward; docs/memory.md).
+   * NCHW float32, channels-last float32 and bfloat16 backward; docs/memory.md). Its forward holds a
+   * second output-sized buffer while it runs (measured: 3->32, 32->64 and 128->128 convs, dense and
+   * depthwise, peak input + 2 x output, with and without autograd), which sets the peak of passes
+   * without autograd: a frozen prefix, a checkpointed forward.
    */
   ops: {
     conv: {
       ...KEEPS_NOTHING,
       input: true,
       backwardWorkspace: 1,
+      forwardOutputWorkspace: 1,
       forwardWeightWorkspace: 1,
       backwardWeightWorkspace: 2,
       autocast: 'bfloat16',

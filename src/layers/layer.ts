@@ -101,6 +101,8 @@ export interface KeepRuleValues {
   bytesPerChannel: number;
   /** Temporary bytes while the op runs forward, as a multiple of its input + output bytes. */
   forwardWorkspace: number;
+  /** Temporary bytes while the op runs forward, as a multiple of its output bytes (a second output buffer). */
+  forwardOutputWorkspace: number;
   /** Temporary bytes while its backward runs, as a multiple of its input + output bytes. */
   backwardWorkspace: number;
   /** Temporary bytes while the op runs forward, as a multiple of its own parameters' float32 bytes (weight reorders). */
@@ -120,6 +122,7 @@ export const KEEPS_NOTHING: KeepRule = {
   bytesPerOutputElement: 0,
   bytesPerChannel: 0,
   forwardWorkspace: 0,
+  forwardOutputWorkspace: 0,
   backwardWorkspace: 0,
   forwardWeightWorkspace: 0,
   backwardWeightWorkspace: 0,

@@ -1,7 +1,7 @@
 // Convolutions with Keras semantics: weights in PyTorch's [out, in/groups, kh, kw] layout so they
 // open in PyTorch, initialised with Keras' fans, TensorFlow 'same' padding.
 import { Tensor, F, noGrad, type Padding } from '../engine/index.js';
-import { Module } from './module.js';
+import { Module, releaseIntermediate } from './module.js';
 import { activate, type ActivationKind } from './activation.js';
 import { initialize, convFans, GLOROT_UNIFORM, ZEROS, type Initializer } from './init.js';
 
@@ -96,7 +96,7 @@ export class Conv2D extends Convolution {
       dilation: o.dilation,
       groups: o.groups,
     });
-    return activate(y, o.activation);
+    return activateReleasing(y, o.activation, x);
   }
 }
 
@@ -133,8 +133,15 @@ export class DepthwiseConv2D extends Convolution {
       dilation: o.dilation,
       groups: this.inChannels,
     });
-    return activate(y, o.activation);
+    return activateReleasing(y, o.activation, x);
   }
+}
+
+/** A fused activation; the pre-activation is released (autograd keeps it if backward needs it). */
+function activateReleasing(y: Tensor, kind: ActivationKind | undefined, input: Tensor): Tensor {
+  const activated = activate(y, kind);
+  if (activated !== y) releaseIntermediate(y, input);
+  return activated;
 }
 
 /** Keras SeparableConv2D: depthwise (no bias) then pointwise 1×1 (with the layer's bias). */
@@ -177,6 +184,10 @@ export class SeparableConv2D extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.pointwise.forward(this.depthwise.forward(x));
+    const depthwise = this.depthwise.forward(x);
+    const output = this.pointwise.forward(depthwise);
+    // Without autograd (a frozen prefix, a checkpointed forward, eval) nothing else holds it.
+    releaseIntermediate(depthwise, x);
+    return output;
   }
 }
