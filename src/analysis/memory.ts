@@ -463,7 +463,7 @@ export function inferencePeak(
       live.add(s);
       current += bytesOf(op.output);
     }
-    if (castsToBfloat16(op, LIBTORCH_KEEP_RULES, precision)) current += op.trainableParams * BFLOAT16_BYTES;
+    if (castsToBfloat16(op, rules, precision)) current += op.trainableParams * BFLOAT16_BYTES;
     peak = Math.max(peak, current + rules[op.kind]!.forwardOutputWorkspace * bytesOf(op.output));
     for (const t of op.inputs) {
       const st = storage[t]!;

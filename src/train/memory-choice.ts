@@ -1,6 +1,7 @@
 // Which memory plan a run uses: the one asked for (--memory-plan), or the fastest whose predicted peak
-// fits --memory-budget (exact plans first: analysis/plan-memory.ts predictPlans); refused before anything is written when none fits. What was chosen and
-// predicted goes into run.json beside the measured peak.
+// fits --memory-budget (exact plans first: analysis/plan-memory.ts predictPlans); refused before
+// anything is written when none fits. What was chosen and predicted goes into run.json beside the
+// measured peak.
 import {
   ADAM,
   PREDICTION_MARGIN,
