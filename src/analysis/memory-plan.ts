@@ -83,12 +83,14 @@ export function isDefaultPlan(plan: MemoryPlan): boolean {
 }
 
 /**
- * Whether a plan changes what is learned: micro-batches (BatchNorm statistics per slice) and bfloat16
- * moments (a reduced-precision optimizer state). Checkpointing and the optimizer in backward compute
- * the ordinary step.
+ * Whether a plan changes what is learned: bfloat16 moments (a reduced-precision optimizer state), and
+ * micro-batches when a trained layer normalises with batch statistics (BatchNorm then sees one slice
+ * at a time). Checkpointing and the optimizer in backward compute the ordinary step, and so do
+ * micro-batches when every BatchNorm is frozen (it runs on its moving statistics, so the accumulated
+ * gradient is the whole batch's).
  */
-export function changesLearning(plan: MemoryPlan): boolean {
-  return plan.microbatch > 1 || plan.moments === 'bf16';
+export function changesLearning(plan: MemoryPlan, { batchStatistics = true } = {}): boolean {
+  return (plan.microbatch > 1 && batchStatistics) || plan.moments === 'bf16';
 }
 
 /** The step runs as the ordinary one (moments change only what the optimizer keeps). */

@@ -23,6 +23,7 @@ import {
   type TrainingMemory,
 } from './memory.js';
 import { candidatePlans, changesLearning, type MemoryPlan } from './memory-plan.js';
+import { usesBatchStatistics } from '../layers/index.js';
 import { lowerToOps, type OpGraph } from './ops.js';
 
 const BYTES = 4;
@@ -60,6 +61,8 @@ export interface PlanPrediction {
   };
   /** Where the peak is: 'forward', 'backward' or 'optimizer', and the block. */
   peakAt: string;
+  /** Whether the plan changes what this run learns (memory-plan.ts changesLearning). */
+  changesLearning: boolean;
 }
 
 /**
@@ -145,6 +148,8 @@ export function predictPlan(
     );
   const optimizer = optimizerUnder(plan, options.optimizer ?? ADAM);
   const seg = segmented(description, options.frozenSegments ?? 0);
+  const batchStatistics = seg.graph.layers.some((l) => l.params.trainable > 0 && usesBatchStatistics(l.kind));
+  const learning = changesLearning(plan, { batchStatistics });
   const micro = Math.ceil(batchSize / plan.microbatch);
   const accumulate = plan.microbatch > 1;
   const inputElements = seg.graph.tensors[seg.graph.input]!.elements;
@@ -171,6 +176,7 @@ export function predictPlan(
       : full;
     return prediction(
       plan,
+      learning,
       memory.trainingPeakBytes + restOfBatch,
       time,
       memory,
@@ -178,7 +184,7 @@ export function predictPlan(
       `${memory.peakPhase} at ${memory.peakAt}`,
     );
   }
-  return checkpointed(seg, plan, {
+  return checkpointed(seg, plan, learning, {
     micro,
     optimizer,
     accumulate,
@@ -201,6 +207,7 @@ function optimizerUnder(plan: MemoryPlan, optimizer: OptimizerModel): OptimizerM
 function checkpointed(
   seg: Segmented,
   plan: MemoryPlan,
+  learning: boolean,
   c: {
     micro: number;
     optimizer: OptimizerModel;
@@ -281,7 +288,7 @@ function checkpointed(
     const gradients = c.accumulate ? 0 : c.full.gradientBytes;
     observe(held + gradients + stepTemporaryBytes(c.optimizer, largest), 'optimizer step');
   }
-  return prediction(plan, peak, c.time, c.full, image + c.restOfBatch, peakAt);
+  return prediction(plan, learning, peak, c.time, c.full, image + c.restOfBatch, peakAt);
 }
 
 function segmentsName(sub: OpGraph): string {
@@ -290,6 +297,7 @@ function segmentsName(sub: OpGraph): string {
 
 function prediction(
   plan: MemoryPlan,
+  learning: boolean,
   peakBytes: number,
   relativeStepTime: number,
   memory: TrainingMemory,
@@ -308,6 +316,7 @@ function prediction(
       otherBytes: peakBytes - weightsBytes - optimizerStateBytes - inputBytes,
     },
     peakAt,
+    changesLearning: learning,
   };
 }
 
@@ -336,7 +345,7 @@ export function predictPlans(description: ModelDescription, options: PlanOptions
     .map((plan) => predictPlan(description, plan, options))
     .sort(
       (a, b) =>
-        Number(changesLearning(a.plan)) - Number(changesLearning(b.plan)) ||
+        Number(a.changesLearning) - Number(b.changesLearning) ||
         a.relativeStepTime - b.relativeStepTime ||
         Number(a.plan.moments === 'bf16') - Number(b.plan.moments === 'bf16') ||
         a.peakBytes - b.peakBytes,

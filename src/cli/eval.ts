@@ -17,6 +17,7 @@ import { inferenceCopy, type DescribedModel } from '../models/index.js';
 import type { LatencyStats } from '../measure/index.js';
 import type { Module } from '../nn/index.js';
 import {
+  applyFreeze,
   chooseInferencePrecision,
   describePrecision,
   evaluate,
@@ -126,6 +127,8 @@ async function evaluateRun(runDir: string, flags: EvalFlags) {
     if (flags.recalibrateBn) {
       if (loaders.trainAsIs.samples.length === 0)
         throw new UsageError(`--recalibrate-bn needs training images, and ${dataset.root} has none`);
+      // The layers the run froze keep their statistics, as when the trainer re-estimates them.
+      applyFreeze(model, config.freeze);
       recalibration = await recalibrateBatchNorm(model, loaders.trainAsIs.epoch(0), { memoryFormat });
     }
     // Evaluated as deployed: BatchNorm folded into the convolutions (the same logits within float32

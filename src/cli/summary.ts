@@ -10,7 +10,8 @@ import {
   type PlanPrediction,
 } from '../analysis/index.js';
 import { describeModel, type ModelOptions } from '../zoo/registry.js';
-import { memoryLayouts, type MemoryLayout } from '../train/memory-choice.js';
+import { parseFreeze } from '../train/config.js';
+import { frozenSegments, memoryLayouts, type MemoryLayout } from '../train/memory-choice.js';
 import type { MemoryFormatSetting } from '../train/memory-format.js';
 import { precisionCandidates, type PrecisionSetting } from '../train/precision.js';
 import { UsageError } from './errors.js';
@@ -29,6 +30,7 @@ interface SummaryCliOptions {
   allowBf16Moments?: boolean;
   precision: PrecisionSetting;
   memoryFormat: MemoryFormatSetting;
+  freeze: string;
 }
 
 export function registerSummary(program: Command): void {
@@ -74,6 +76,11 @@ export function registerSummary(program: Command): void {
       memoryFormatSetting,
       'auto',
     )
+    .option(
+      '--freeze <what>',
+      'with --memory-plans, predict fine-tuning as train --freeze runs it: none, backbone, or last:N (the last N blocks and the head train)',
+      'none',
+    )
     .option('--json', 'print the summary as JSON')
     .option('--describe', 'print the architecture description (JSON) instead of the summary')
     .action((model: string, options: SummaryCliOptions) => {
@@ -98,10 +105,13 @@ export function registerSummary(program: Command): void {
         process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
         return;
       }
+      if (options.freeze !== 'none' && !options.memoryPlans)
+        throw new UsageError('--freeze changes the memory plans: add --memory-plans');
       if (options.memoryPlans) {
         const plans = predictPlans(description, {
           ...layout,
           batchSize: options.batch,
+          frozenSegments: frozenSegments(description, parseFreeze(options.freeze)),
           allowBf16Moments: options.allowBf16Moments ?? false,
         });
         process.stdout.write(
@@ -203,7 +213,7 @@ function formatPlans(model: string, batch: number, layout: string, plans: PlanPr
       .join('  ')
       .trimEnd() + '\n';
   return [
-    `Predicted training step of ${model} at batch ${batch} (${layout}, Adam) under each memory plan: those that compute the ordinary step first, then those that change what is learned (micro-batches, bfloat16 moments), each fastest first.\n`,
+    `Predicted training step of ${model} at batch ${batch} (${layout}, Adam) under each memory plan: those that compute the ordinary step first, then those that change what is learned (micro-batches while a BatchNorm trains, bfloat16 moments), each fastest first.\n`,
     `Step time is relative to the default plan, from MACs (+${MICROBATCH_OVERHEAD}× a step per extra micro-batch, measured roughly); --memory-budget takes the first that fits.\n`,
     line(header),
     ...rows.map(line),

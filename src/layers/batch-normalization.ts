@@ -89,4 +89,5 @@ export const batchNormalizationDefinition: LayerDefinition<BatchNormalizationLay
     ),
   // libtorch's native_batch_norm saves its input, save_mean and save_invstd (2 x float32 per channel).
   ops: { batchnorm: { ...KEEPS_NOTHING, input: true, bytesPerChannel: 8 } },
+  batchStatistics: true,
 };

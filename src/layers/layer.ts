@@ -189,6 +189,12 @@ export interface LayerDefinition<L extends LayerFields> {
   /** Keep rules of the primitive op kinds this file introduces (other files may emit them too). */
   readonly ops: Readonly<Record<string, KeepRule>>;
   /**
+   * Set when, training, it normalises with the batch's own statistics: its output for one image then
+   * depends on the others, so micro-batches change what it computes (frozen, it does not: it runs on
+   * its moving statistics).
+   */
+  readonly batchStatistics?: boolean;
+  /**
    * Its ONNX nodes on tensor `x` (NCHW, this layer's channels-last input shape `input`); returns the
    * output tensor. A kind without it cannot be exported (the exporter names the layer).
    */

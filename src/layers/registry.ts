@@ -99,3 +99,8 @@ export function opKeepRules(): Record<string, KeepRule> {
 export function layerWeights(layer: Layer, inChannels: number): WeightSpec[] {
   return layerDefinition(layer).weights(layer, inChannels);
 }
+
+/** Whether layers of this kind normalise with batch statistics in training (LayerDefinition.batchStatistics). */
+export function usesBatchStatistics(kind: string): boolean {
+  return LAYERS.get(kind)?.batchStatistics === true;
+}

@@ -111,7 +111,10 @@ export function frozenSegments(description: ModelDescription, freeze: Freeze): n
     ({ node }) => 'role' in node && (node.role === 'block' || node.role === 'fire'),
   );
   const start = blocks[blocks.length - freeze.lastBlocks];
-  if (!start) return 0; // applyFreeze names the problem
+  if (!start)
+    throw new TrainInputError(
+      `--freeze last:${freeze.lastBlocks} asks for more blocks than ${description.name} has (${blocks.length})`,
+    );
   const index = segments.findIndex((s) => s.layerNames.includes(start.node.name));
   return Math.max(0, index);
 }

@@ -14,8 +14,10 @@ export interface Recalibration {
 }
 
 /**
- * Replaces every BatchNorm layer's running mean and variance by their average over `batches` (each
- * batch weighted by its images), computed with the model's current weights. Frozen layers too.
+ * Replaces the running mean and variance of every BatchNorm layer that trained by their average over
+ * `batches` (each batch weighted by its images), computed with the model's current weights. A frozen
+ * layer (--freeze) keeps its statistics: it ran on them in inference mode all along, so they are part
+ * of what every trained layer after it learned against.
  */
 export async function recalibrateBatchNorm(
   model: Module,
@@ -25,7 +27,10 @@ export async function recalibrateBatchNorm(
   const layers = model
     .namedModules()
     .map(([, module]) => module)
-    .filter((module): module is BatchNormalization => module instanceof BatchNormalization);
+    .filter(
+      (module): module is BatchNormalization =>
+        module instanceof BatchNormalization && module.weight.requiresGrad,
+    );
   const wasTraining = model.training;
   // Inference mode for everything else (dropout off); the layers below use batch statistics regardless.
   model.eval();

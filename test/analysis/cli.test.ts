@@ -76,6 +76,28 @@ describe('pareto-edge summary', () => {
     assert.ok(bf16.every((p) => 2 * state(p) === state(without[0]!)));
   });
 
+  it('predicts a fine-tuning run with --freeze: no optimizer state for a frozen backbone, and exact micro-batches', async () => {
+    type Row = { plan: string; changesLearning: boolean; parts: { optimizerStateBytes: number } };
+    const plans = async (...extra: string[]): Promise<Row[]> =>
+      JSON.parse(await miniPlans('--json', '--classes', '2', ...extra));
+    const full = await plans();
+    const frozen = await plans('--freeze', 'backbone');
+    const head = Math.max(...frozen.map((p) => p.parts.optimizerStateBytes));
+    assert.ok(head > 0 && head < full[0]!.parts.optimizerStateBytes / 100, 'only the head has Adam state');
+    const microbatched = (rows: Row[]) => rows.filter((p) => !p.plan.includes('microbatch=1,'));
+    assert.ok(microbatched(full).every((p) => p.changesLearning));
+    assert.ok(microbatched(frozen).every((p) => !p.changesLearning));
+    for (const [args, message] of [
+      [['--memory-plans', '--freeze', 'last:99'], /asks for more blocks than xception-mini has/],
+      [['--memory-plans', '--freeze', 'some'], /--freeze must be none, backbone or last:N/],
+      [['--freeze', 'backbone'], /add --memory-plans/],
+    ] as const) {
+      const bad = await fails(['summary', 'xception-mini', ...args]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, message);
+    }
+  });
+
   it('predicts in --precision and --memory-format, naming them, and refuses others', async () => {
     const table = miniPlans;
     const peakOfDefault = (text: string): number =>

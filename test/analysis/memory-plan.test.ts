@@ -11,11 +11,10 @@ import {
   parseMemoryPlan,
   predictPlan,
   budgetFor,
-  changesLearning,
   MICROBATCH_OVERHEAD,
 } from '../../src/analysis/index.js';
 import { describeModel } from '../../src/zoo/registry.js';
-import { chooseMemoryPlan } from '../../src/train/memory-choice.js';
+import { chooseMemoryPlan, frozenSegments } from '../../src/train/memory-choice.js';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/train/config.js';
 import { TrainInputError } from '../../src/train/errors.js';
 import { byteSize } from '../../src/cli/parse.js';
@@ -89,9 +88,9 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
       const { chosen } = choosePlan(description, budget, options);
       assert.ok(chosen && budgetFor(chosen.peakBytes) <= budget);
       const fits = plans.filter((p) => budgetFor(p.peakBytes) <= budget);
-      const exact = fits.filter((p) => !changesLearning(p.plan));
+      const exact = fits.filter((p) => !p.changesLearning);
       const candidates = exact.length > 0 ? exact : fits;
-      assert.equal(changesLearning(chosen.plan), exact.length === 0, 'an exact plan whenever one fits');
+      assert.equal(chosen.changesLearning, exact.length === 0, 'an exact plan whenever one fits');
       assert.ok(
         candidates.every((p) => p.relativeStepTime >= chosen.relativeStepTime),
         'no faster plan of its kind fits',
@@ -153,7 +152,7 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
     for (let i = 0; i <= 40; i++) {
       const budget = low + ((high - low) * i) / 40;
       const config = { ...TRAIN_CONFIG, batchSize: 8, memoryBudgetBytes: budget };
-      const exactFits = plans.some((p) => !changesLearning(p.plan) && budgetFor(p.peakBytes) <= budget);
+      const exactFits = plans.some((p) => !p.changesLearning && budgetFor(p.peakBytes) <= budget);
       if (budget >= budgetFor(smallest))
         assert.equal(chooseMemoryPlan(config, description).plan.moments, 'fp32');
       const allowed = chooseMemoryPlan({ ...config, allowBf16Moments: true }, description).plan;
@@ -171,5 +170,41 @@ describe('choosing a plan for a budget (xception-mini, 64 px, batch 8)', () => {
       () => chooseMemoryPlan({ ...sgd, memoryBudgetBytes: null, memoryPlan: halved.plan }, description),
       /moments=bf16 keeps Adam's two moments in bfloat16, but --optimizer sgd has none/,
     );
+  });
+});
+
+describe('micro-batches and BatchNorm', () => {
+  const description = describeModel('xception-mini', {
+    numClasses: 10,
+    inputSize: 64,
+    includePreprocessing: false,
+  });
+  const microbatched = (freeze: Parameters<typeof frozenSegments>[1]) =>
+    predictPlans(description, {
+      batchSize: 8,
+      frozenSegments: frozenSegments(description, freeze),
+    }).filter((p) => p.plan.microbatch > 1);
+
+  it('change what is learned while a BatchNorm trains (none frozen, or the last block trained)', () => {
+    for (const freeze of ['none', { lastBlocks: 1 }] as const) {
+      const plans = microbatched(freeze);
+      assert.ok(plans.length > 0 && plans.every((p) => p.changesLearning), JSON.stringify(freeze));
+    }
+  });
+
+  it('compute the ordinary step when every BatchNorm is frozen, so a budget takes them as exact', () => {
+    const plans = microbatched('backbone');
+    assert.ok(plans.length > 0 && plans.every((p) => !p.changesLearning));
+    // The smallest peak of a frozen backbone is a micro-batched one, chosen without bfloat16 moments.
+    const smallest = plans.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
+    const config = {
+      ...DEFAULT_TRAIN_CONFIG,
+      memoryFormat: 'nchw',
+      batchSize: 8,
+      freeze: 'backbone',
+      memoryBudgetBytes: budgetFor(smallest.peakBytes),
+    } as const;
+    const chosen = chooseMemoryPlan(config, description).prediction;
+    assert.ok(chosen.plan.microbatch > 1 && !chosen.changesLearning);
   });
 });

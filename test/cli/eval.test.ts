@@ -89,6 +89,23 @@ test('train --recalibrate-bn validates, tests and saves with re-estimated statis
   }
 });
 
+test('a frozen backbone keeps its BatchNorm statistics when train or eval re-estimates them', async () => {
+  // Only the head trains, and it has no BatchNorm: nothing is re-estimated, so nothing the head learned
+  // against moves.
+  const { dir, run, stdout } = await trainedRun(['--freeze', 'backbone', '--recalibrate-bn', '--json']);
+  try {
+    const summary = JSON.parse(stdout);
+    assert.equal(summary.batchNormRecalibration.layers, 0);
+    const again = runCli(['eval', run, '--recalibrate-bn']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /re-estimated from 40 training images \(0 layers\)/);
+    const loss = Number(/loss (\d+\.\d+)/.exec(again.stdout)?.[1]);
+    assert.ok(Math.abs(loss - summary.final.testLoss) < 1e-4, `loss ${loss} vs ${summary.final.testLoss}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("eval --data evaluates someone else's folder whole, reads a lone test/ folder, follows links and matches classes by name", async () => {
   const { dir, run } = await trainedRun([]);
   try {
