@@ -1,6 +1,7 @@
 // `pareto-edge report SEARCH_DIR`: one self-contained report.html from search.json: the hypervolume
 // over generations, accuracy against memory and against time (the paper's models on the same axes
-// when the search trained them), the genes of the front, and the proxy's rank correlation.
+// when the search trained them), the genes of the front, how large a front chance alone would give
+// (chance.ts), and the proxy's rank correlation.
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
@@ -8,7 +9,8 @@ import { namespaceSvgIds, renderSvg } from '../report/charts/render.js';
 import { escapeHtml } from '../report/html-escape.js';
 import { displayName } from '../zoo/registry.js';
 import type { SearchRecordFile } from './output.js';
-import { isTrained } from './promotion.js';
+import { chanceFront } from './chance.js';
+import { costsAt, isFullyTrained, isTrained } from './promotion.js';
 import { spaceFor } from './space.js';
 import { SEARCH_FORMAT, type CandidateRecord, type RungResult } from './types.js';
 import { dominates, type Objective } from '../pareto/index.js';
@@ -220,8 +222,26 @@ function page(r: SearchRecordFile, figures: string[], trained: CandidateRecord[]
 ${figures.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 <h2>The paper's models at the same settings</h2>
 ${r.references.length > 0 ? table(['model', 'val acc', 'test acc', 'memory (MB, predicted)', 'epoch time', 'measured peak (MB)', 'dominated by (test acc, measured peak, epoch time)'], refs) : '<p>Not trained in this search (pass <code>--references</code>).</p>'}
+<h2>How much of the front chance explains</h2>
+${chanceSection(r)}
 <h2>Proxy</h2>
 <p>Grad-norm proxy against validation accuracy after ${r.proxy.rungEpochs} epoch(s), over ${r.proxy.pairs} trained candidates: Kendall τ ${escapeHtml(tau(r.proxy.kendallTau))}; the parameter count alone: τ ${escapeHtml(tau(r.proxy.paramsKendallTau))}.</p>
 </body></html>
 `;
+}
+
+/** The front's size against the fronts of the same costs with the accuracies shuffled (chance.ts). */
+function chanceSection(r: SearchRecordFile): string {
+  const rungs = r.settings.rungs.length;
+  const complete = r.candidates.filter((c) => isFullyTrained(c, rungs));
+  if (complete.length < 2) return '<p>Fewer than two networks were trained through every rung.</p>';
+  const chance = chanceFront(complete.map((c) => costsAt(c, r.settings.objective)));
+  const percent = (share: number) => `${(100 * share).toFixed(0)}%`;
+  const verdict =
+    chance.atLeastObserved <= 0.05
+      ? 'Chance gives a front this large in at most 5% of the permutations: accuracy trades against cost in this space.'
+      : chance.atMostObserved <= 0.05
+        ? 'Chance gives a front this small in at most 5% of the permutations: a few networks are at once among the most accurate and the cheapest.'
+        : 'A front of this size is what accuracy differences within the validation set’s noise give on these costs: it shows no trade-off between accuracy and cost that chance could not have made.';
+  return `<p>Of the ${complete.length} networks trained through every rung, ${chance.observed} ${chance.observed === 1 ? 'is' : 'are'} non-dominated. With their validation accuracies shuffled among them (${chance.permutations} seeded permutations; memory and time kept), the front holds ${chance.mean.toFixed(2)} on average: at least ${chance.observed} in ${percent(chance.atLeastObserved)} of the permutations and at most ${chance.observed} in ${percent(chance.atMostObserved)}. ${escapeHtml(verdict)}</p>`;
 }
