@@ -9,7 +9,10 @@ const chain = (n: number, accuracyOf: (i: number) => number): number[][] =>
 
 test('a real trade-off: every network on the front, a front that chance almost never makes', () => {
   const n = 10;
-  const result = chanceFront(chain(n, (i) => 0.6 + 0.01 * i), { permutations: 4000 });
+  const result = chanceFront(
+    chain(n, (i) => 0.6 + 0.01 * i),
+    { permutations: 4000 },
+  );
   assert.equal(result.observed, n);
   // With memory and time in the same order, a shuffled network is on the front when it is more
   // accurate than every smaller one: a record, of which a random order has H_n on average.

@@ -96,6 +96,9 @@ describe('pareto-edge search', () => {
     const html = readFileSync(path.join(out, 'report', 'report.html'), 'utf8');
     assert.match(html, /Kendall τ/);
     assert.match(html, /<svg/);
-    assert.match(html, /networks trained through every rung, \d+ (is|are) non-dominated\. .* the front holds \d+\.\d\d on average/);
+    assert.match(
+      html,
+      /networks trained through every rung, \d+ (is|are) non-dominated\. .* the front holds \d+\.\d\d on average/,
+    );
   });
 });
