@@ -176,7 +176,10 @@ export interface TrainingMemory {
   peakPhase: 'forward' | 'backward' | 'optimizer';
   /** The op running at the peak. */
   peakAt: string;
-  /** Peak of live activations in an inference forward pass (no autograd), weights excluded. */
+  /**
+   * Peak of an inference forward pass (no autograd) above the weights: live activations and the
+   * running op's temporaries (a second output buffer, a reorder of its weights).
+   */
   inferenceActivationPeakBytes: number;
 }
 
@@ -305,7 +308,9 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     const activations = op.inputs.reduce((s, t) => s + bytesOf(t), 0) + bytesOf(op.output);
     const perChannel = phase === 'backward' ? rule.backwardBytesPerChannel * op.channels : 0;
     const outputCopy = phase === 'forward' ? rule.forwardOutputWorkspace * bytesOf(op.output) : 0;
-    return factor * activations + outputCopy + weightFactor * op.trainableParams * BYTES + perChannel;
+    // Forward reorders the weights whether they train or not; backward runs only where they train.
+    const weights = phase === 'forward' ? op.params : op.trainableParams;
+    return factor * activations + outputCopy + weightFactor * weights * BYTES + perChannel;
   };
 
   // ---- forward ----
@@ -433,22 +438,24 @@ export function simulate(graph: OpGraph, options: MemoryOptions): TrainingMemory
     trainingPeakBytes: peak,
     peakPhase,
     peakAt,
-    inferenceActivationPeakBytes: inferencePeak(graph, batch, precision),
+    inferenceActivationPeakBytes: inferencePeak(graph, batch, precision, options.memoryFormat),
   };
 }
 
 /**
- * Live activation bytes during a no-grad forward pass: outputs freed after their last consumer. Under
+ * Live activation bytes during a no-grad forward pass: outputs freed after their last consumer, and
+ * each op's forward temporaries (a second output buffer, its weights' reorder) while it runs. Under
  * bfloat16 autocast the bfloat16 copies of trainable weights are cached until the pass ends.
  */
 export function inferencePeak(
   graph: OpGraph,
   batchSize: number,
   precision: ComputePrecision = 'fp32',
+  memoryFormat: ActivationFormat = 'nchw',
 ): number {
   const dtypeBytes = elementBytes(graph, precision);
   const bytesOf = (t: number): number => graph.tensors[t]!.elements * batchSize * dtypeBytes[t]!;
-  const rules = resolveRules(undefined, precision, 'nchw');
+  const rules = resolveRules(undefined, precision, memoryFormat);
   const storage = graph.tensors.map((t) => t.id);
   for (const op of graph.ops) if (op.kind === 'reshape') storage[op.output] = storage[op.inputs[0]!]!;
   const remaining = new Map<number, number>();
@@ -464,7 +471,10 @@ export function inferencePeak(
       current += bytesOf(op.output);
     }
     if (castsToBfloat16(op, rules, precision)) current += op.trainableParams * BFLOAT16_BYTES;
-    peak = Math.max(peak, current + rules[op.kind]!.forwardOutputWorkspace * bytesOf(op.output));
+    const rule = rules[op.kind]!;
+    const temporaries =
+      rule.forwardOutputWorkspace * bytesOf(op.output) + rule.forwardWeightWorkspace * op.params * BYTES;
+    peak = Math.max(peak, current + temporaries);
     for (const t of op.inputs) {
       const st = storage[t]!;
       remaining.set(st, remaining.get(st)! - 1);

@@ -42,6 +42,11 @@ export interface Op extends OpDetails {
   macs: number;
   /** Trainable parameters this op owns (their gradients are produced in its backward). */
   trainableParams: number;
+  /**
+   * Parameters this op owns, trainable or frozen: a frozen convolution still reorders its weights
+   * in forward (a weight-sized temporary).
+   */
+  params: number;
   /** Channels of the output (for per-channel saved statistics). */
   channels: number;
 }
@@ -100,6 +105,9 @@ export function lowerToOps(description: ModelDescription): OpGraph {
         output,
         macs,
         trainableParams,
+        // Lowered from a description every weight trains; freezing (plan-memory.ts) zeroes only
+        // trainableParams.
+        params: trainableParams,
         channels: channelsOf(shape),
       });
       this.macs += macs;

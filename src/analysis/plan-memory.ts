@@ -249,7 +249,7 @@ function checkpointed(
     observe(
       held +
         savedBelow(s) +
-        inferencePeak(sub, c.micro, c.layout.precision) -
+        inferencePeak(sub, c.micro, c.layout.precision, c.layout.memoryFormat) -
         (ownInput(s) === 0 ? image : 0),
       `forward at ${segmentsName(sub)}`,
     );

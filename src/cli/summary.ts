@@ -185,7 +185,7 @@ function formatSummary(s: ModelSummary, layout: string): string {
     `  weights ${mb(m.weightsBytes)} + gradients ${mb(m.gradientBytes)} + Adam state ${mb(m.optimizerStateBytes)}` +
       ` + input ${mb(m.inputBytes)} + activations, gradients and workspace ${mb(m.peakActivationBytes)}\n`,
     `  kept for backward at the end of forward: ${mb(m.savedForBackwardBytes)}; peak during ${m.peakPhase} at ${m.peakAt}\n`,
-    `Inference activations peak at batch ${m.batchSize}: ${mb(m.inferenceActivationPeakBytes)}\n`,
+    `Inference peak above the weights at batch ${m.batchSize} (activations and temporaries): ${mb(m.inferenceActivationPeakBytes)}\n`,
   ];
   return out.join('');
 }

@@ -146,7 +146,7 @@ describe('training memory simulation', () => {
     assert.equal(saved({ batchSize: B, rules: { relu: { output: false } } }), base);
     // ...while convs that keep no input free the image and the depthwise output.
     assert.equal(
-      saved({ batchSize: B, rules: { conv: { input: false } } }),
+      saved({ batchSize: B, rules: { conv: { input: false }, 'conv-kxk': { input: false } } }),
       base - f32(8 * 8 * 3) - f32(8 * 8 * 16),
     );
     assert.equal(trainingMemory(TINY, { batchSize: B, rules: { relu: { output: false } } }).model, 'custom');
