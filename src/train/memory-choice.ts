@@ -18,9 +18,10 @@ import {
   type PlanPrediction,
 } from '../analysis/index.js';
 import type { MomentDtype } from '../engine/index.js';
-import { nodesOf, segmentsOf, type ModelDescription } from '../models/index.js';
+import { segmentsOf, type ModelDescription } from '../models/index.js';
 import type { Freeze, TrainConfig } from './config.js';
 import { TrainInputError } from './errors.js';
+import { blockNodes, checkLastBlocks } from './transfer.js';
 
 /** What run.json records about memory (measuredPeakBytes once an epoch has run). */
 export interface RunMemory {
@@ -107,14 +108,9 @@ export function frozenSegments(description: ModelDescription, freeze: Freeze): n
   const head = segments.length - 1;
   if (freeze === 'none') return 0;
   if (freeze === 'backbone' || freeze.lastBlocks === 0) return head;
-  const blocks = nodesOf(description.layers).filter(
-    ({ node }) => 'role' in node && (node.role === 'block' || node.role === 'fire'),
-  );
-  const start = blocks[blocks.length - freeze.lastBlocks];
-  if (!start)
-    throw new TrainInputError(
-      `--freeze last:${freeze.lastBlocks} asks for more blocks than ${description.name} has (${blocks.length})`,
-    );
+  checkLastBlocks(description, freeze.lastBlocks);
+  const blocks = blockNodes(description);
+  const start = blocks[blocks.length - freeze.lastBlocks]!;
   const index = segments.findIndex((s) => s.layerNames.includes(start.node.name));
   return Math.max(0, index);
 }

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { loadWeights } from '../nn/index.js';
 import type { DescribedModel } from '../models/build.js';
-import { nodesOf } from '../models/walk.js';
+import type { ModelDescription } from '../models/description.js';
+import { nodesOf, type Visit } from '../models/walk.js';
 import type { Freeze } from './config.js';
 import { TrainInputError } from './errors.js';
 
@@ -36,11 +37,27 @@ export async function initFromRun(
   }
 }
 
-/** The block modules (role 'block' or 'fire') in execution order, as state-dict prefixes. */
+/** The blocks --freeze last:N counts (role 'block' or 'fire'), in execution order. */
+export function blockNodes(description: ModelDescription): Visit[] {
+  return nodesOf(description.layers).filter(
+    ({ node }) => 'role' in node && (node.role === 'block' || node.role === 'fire'),
+  );
+}
+
+/** Refuses --freeze last:N beyond the model's blocks (train, and the memory model's frozen prefix). */
+export function checkLastBlocks(description: ModelDescription, lastBlocks: number): void {
+  const blocks = blockNodes(description).length;
+  if (lastBlocks > blocks)
+    throw new TrainInputError(
+      `--freeze last:${lastBlocks} asks for more blocks than ${description.name} has (${blocks})`,
+    );
+}
+
+/** The block modules in execution order, as state-dict prefixes. */
 export function blockPrefixes(model: DescribedModel): string[] {
-  return nodesOf(model.description.layers)
-    .filter(({ node }) => 'role' in node && (node.role === 'block' || node.role === 'fire'))
-    .map(({ node, path: enclosing }) => ['model', ...enclosing, node.name].join('.') + '.');
+  return blockNodes(model.description).map(
+    ({ node, path: enclosing }) => ['model', ...enclosing, node.name].join('.') + '.',
+  );
 }
 
 /** Freezes parameters: the whole backbone, or everything before the last N blocks. The head always trains. */
@@ -54,12 +71,8 @@ export function applyFreeze(model: DescribedModel, freeze: Freeze): { frozen: nu
       firstTrainable =
         head === null ? parameters.length : parameters.findIndex(([name]) => name.startsWith(head));
     } else {
+      checkLastBlocks(model.description, freeze.lastBlocks);
       const blocks = blockPrefixes(model);
-      if (freeze.lastBlocks > blocks.length) {
-        throw new TrainInputError(
-          `--freeze last:${freeze.lastBlocks} asks for more blocks than ${model.description.name} has (${blocks.length})`,
-        );
-      }
       const start = freeze.lastBlocks === 0 ? null : blocks[blocks.length - freeze.lastBlocks];
       const head = headPrefix(model);
       firstTrainable = parameters.findIndex(
